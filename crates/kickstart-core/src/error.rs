@@ -1,0 +1,41 @@
+//! The error every core call returns: one variant per module's own error enum, plus the few
+//! kinds every module shares (validation, not found, conflict).
+
+use crate::auth::AuthError;
+use crate::store::StoreError;
+
+/// Any failure of a core operation.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// Authentication or authorisation refused the call.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    /// An input broke a rule; `field` names the input (camelCase, as the UI names it).
+    #[error("{message}")]
+    Validation { field: &'static str, message: String },
+    /// The thing asked for does not exist for this profile.
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    /// The change clashes with what is stored (a duplicate name, say).
+    #[error("{message}")]
+    Conflict { field: Option<&'static str>, message: String },
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl CoreError {
+    pub(crate) fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation { field, message: message.into() }
+    }
+}
+
+impl From<sqlx::Error> for CoreError {
+    /// The one place a missing row becomes [`CoreError::NotFound`].
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => Self::NotFound { what: "record" },
+            other => Self::Store(StoreError::Database(other)),
+        }
+    }
+}

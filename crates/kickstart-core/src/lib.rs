@@ -1,0 +1,87 @@
+//! KickStartMyAI's domain, with no knowledge of Tauri.
+//!
+//! [`Core`] owns the database and every domain service. Each service call takes the acting
+//! profile (a [`auth::Session`]) and scopes its SQL by it, so isolation between profiles is
+//! enforced here, once, whatever the shell or the UI send.
+
+pub mod auth;
+pub mod clock;
+mod error;
+pub mod ids;
+pub mod profiles;
+pub mod store;
+mod time;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::CoreError;
+
+use auth::{Auth, Desk, LoginThrottle, PasswordParams};
+use clock::{Clock, SystemClock};
+use profiles::Profiles;
+
+/// Everything [`Core::open`] needs to know.
+#[derive(Clone)]
+pub struct CoreConfig {
+    /// The SQLite database file; created with its folder when missing.
+    pub database_path: PathBuf,
+    /// Argon2id cost. [`PasswordParams::production`] in the app; small values in tests.
+    pub password_params: PasswordParams,
+    /// Where "now" comes from, so idle locks and throttling are testable.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl CoreConfig {
+    /// The app's configuration: production password cost and the system clock.
+    pub fn new(database_path: impl Into<PathBuf>) -> Self {
+        Self {
+            database_path: database_path.into(),
+            password_params: PasswordParams::production(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// The one value that owns the database and the in-memory session of this process.
+pub struct Core {
+    db: store::Db,
+    clock: Arc<dyn Clock>,
+    password_params: PasswordParams,
+    desk: Desk,
+    throttle: LoginThrottle,
+}
+
+impl Core {
+    /// Opens (or creates) the database, applies pending migrations and returns the core.
+    pub async fn open(config: CoreConfig) -> Result<Self, CoreError> {
+        let db = store::Db::open(&config.database_path).await?;
+        Ok(Self {
+            db,
+            desk: Desk::new(config.clock.clone()),
+            throttle: LoginThrottle::default(),
+            clock: config.clock,
+            password_params: config.password_params,
+        })
+    }
+
+    /// Registration, login, lock and the session of the person at this computer.
+    pub fn auth(&self) -> Auth<'_> {
+        Auth::new(self)
+    }
+
+    /// Administration of profiles (admins only).
+    pub fn profiles(&self) -> Profiles<'_> {
+        Profiles::new(self)
+    }
+
+    /// The database, for services and diagnostics.
+    pub fn db(&self) -> &store::Db {
+        &self.db
+    }
+
+    /// Closes the pool cleanly (checkpointing the WAL).
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+}

@@ -1,0 +1,72 @@
+//! The SQLite database: one pool, tuned once, migrated at open.
+//!
+//! WAL lets the app and a separate MCP process (`kickstart mcp`) use the same file together;
+//! `synchronous=NORMAL` is durable across application crashes in WAL mode; foreign keys are on;
+//! a busy timeout turns brief lock contention into waiting instead of errors.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+/// Schema migrations, embedded in the binary. `build.rs` reruns when the folder changes.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// A failure of the database layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database folder could not be created.
+    #[error("could not create the database folder {path}: {source}")]
+    CreateFolder { path: String, source: std::io::Error },
+    /// A query or connection failed.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    /// A migration failed; the database is left as it was before that migration.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Database(error)
+    }
+}
+
+/// The database handle shared by every service.
+#[derive(Clone)]
+pub struct Db {
+    pool: SqlitePool,
+}
+
+impl Db {
+    /// Opens or creates the database file and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .map_err(|source| StoreError::CreateFolder { path: folder.display().to_string(), source })?;
+        }
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        MIGRATOR.run(&pool).await?;
+        tracing::debug!(path = %path.display(), "database open");
+        Ok(Self { pool })
+    }
+
+    /// The connection pool.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,58 @@
+//! Test helpers shared by KickStartMyAI's crates and end-to-end tests.
+//!
+//! [`TestCore`] is a real [`Core`] over a real SQLite file in a temporary folder, with a manual
+//! clock and cheap password hashing.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use kickstart_core::auth::{PasswordParams, RegisterInput, Registration};
+use kickstart_core::clock::ManualClock;
+use kickstart_core::{Core, CoreConfig};
+use tempfile::TempDir;
+
+/// A password that meets the rules, for fixtures.
+pub const GOOD_PASSWORD: &str = "correct horse battery";
+
+/// A core over a fresh database file; the folder is removed when this is dropped.
+pub struct TestCore {
+    /// The core under test.
+    pub core: Core,
+    /// Moves time for idle locks and throttling.
+    pub clock: Arc<ManualClock>,
+    /// The database file.
+    pub database_path: PathBuf,
+    _dir: TempDir,
+}
+
+impl TestCore {
+    /// Opens a core on a new database in a new temporary folder.
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder for the test database");
+        let database_path = dir.path().join("kickstart.db");
+        let clock =
+            Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("valid date")));
+        let core = Core::open(config(database_path.clone(), clock.clone())).await.expect("the test database opens");
+        Self { core, clock, database_path, _dir: dir }
+    }
+
+    /// Registers a profile with [`GOOD_PASSWORD`] (the first becomes the administrator); it is
+    /// signed in afterwards.
+    pub async fn register(&self, username: &str) -> Registration {
+        self.core
+            .auth()
+            .register(RegisterInput {
+                username: username.into(),
+                display_name: String::new(),
+                password: GOOD_PASSWORD.into(),
+            })
+            .await
+            .expect("registration with valid input succeeds")
+    }
+}
+
+/// A test configuration: cheap hashing and the given clock.
+pub fn config(database_path: PathBuf, clock: Arc<ManualClock>) -> CoreConfig {
+    CoreConfig { database_path, password_params: PasswordParams::fast_for_tests(), clock }
+}

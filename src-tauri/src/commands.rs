@@ -1,0 +1,6 @@
+//! Tauri commands, one module per domain. Each is a few lines: take the state, ask the core for
+//! the session (every command except status, register, login and recover), call the core,
+//! convert the error.
+
+pub mod auth;
+pub mod profiles;

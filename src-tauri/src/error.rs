@@ -1,0 +1,95 @@
+//! The one error type commands return. The UI branches on [`ErrorCode`] only; `message` is plain
+//! words for people. Internal failures are logged here with their source and reach the UI as a
+//! safe message.
+
+use kickstart_core::auth::AuthError;
+use kickstart_core::CoreError;
+use serde::Serialize;
+
+/// What kind of failure, for the UI to branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub enum ErrorCode {
+    /// No one is signed in: show the login screen.
+    Unauthenticated,
+    /// The session is locked: show the lock screen.
+    Locked,
+    /// The signed-in profile may not do this.
+    Forbidden,
+    /// Wrong username or password.
+    InvalidCredentials,
+    /// Wrong recovery key.
+    InvalidRecoveryKey,
+    /// The profile is disabled.
+    ProfileDisabled,
+    /// Too many attempts; `retryAfterSecs` says how long to wait.
+    Throttled,
+    /// An input broke a rule; `field` names it.
+    Validation,
+    /// The thing does not exist (for this profile).
+    NotFound,
+    /// Clashes with what is stored; `field` may name the input.
+    Conflict,
+    /// Something failed inside the app; details are in the log.
+    Internal,
+}
+
+/// A failed command, as the UI receives it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input the error is about (camelCase, as the UI names it).
+    pub field: Option<String>,
+    /// For [`ErrorCode::Throttled`]: seconds until the next attempt is allowed.
+    pub retry_after_secs: Option<u32>,
+}
+
+impl IpcError {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), field: None, retry_after_secs: None }
+    }
+}
+
+impl From<CoreError> for IpcError {
+    fn from(error: CoreError) -> Self {
+        let message = error.to_string();
+        match error {
+            CoreError::Auth(auth) => match auth {
+                AuthError::Unauthenticated => Self::new(ErrorCode::Unauthenticated, message),
+                AuthError::Locked => Self::new(ErrorCode::Locked, message),
+                AuthError::Forbidden(_) => Self::new(ErrorCode::Forbidden, message),
+                AuthError::InvalidCredentials => Self::new(ErrorCode::InvalidCredentials, message),
+                AuthError::InvalidRecoveryKey => {
+                    Self { field: Some("recoveryKey".into()), ..Self::new(ErrorCode::InvalidRecoveryKey, message) }
+                }
+                AuthError::ProfileDisabled => Self::new(ErrorCode::ProfileDisabled, message),
+                AuthError::Throttled { retry_after_secs } => {
+                    Self { retry_after_secs: Some(retry_after_secs), ..Self::new(ErrorCode::Throttled, message) }
+                }
+                AuthError::Hashing(_) | AuthError::HashingTask(_) => internal(&auth),
+            },
+            CoreError::Validation { field, .. } => {
+                Self { field: Some(field.into()), ..Self::new(ErrorCode::Validation, message) }
+            }
+            CoreError::NotFound { .. } => Self::new(ErrorCode::NotFound, message),
+            CoreError::Conflict { field, .. } => {
+                Self { field: field.map(Into::into), ..Self::new(ErrorCode::Conflict, message) }
+            }
+            CoreError::Store(store) => internal(&store),
+        }
+    }
+}
+
+/// Logs an internal failure with its chain of sources and returns the safe UI message.
+fn internal(error: &(dyn std::error::Error + 'static)) -> IpcError {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    tracing::error!(error = %chain, "internal error");
+    IpcError::new(ErrorCode::Internal, "Something went wrong inside KickStartMyAI. The details are in the log file.")
+}

@@ -1,0 +1,7 @@
+//! Typed broadcasts to every window. Rare events only; streams use channels.
+
+use serde::{Deserialize, Serialize};
+
+/// The session was locked (by the idle lock or from another window): show the lock screen.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SessionLocked;

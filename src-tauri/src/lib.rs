@@ -1,0 +1,143 @@
+//! The KickStartMyAI desktop shell: a thin Tauri layer over `kickstart-core`.
+//!
+//! [`run`] starts the real app; [`build_app`] is generic over the runtime so tests can build the
+//! same app on `tauri::test::mock_builder()` and invoke real commands through IPC.
+
+pub mod commands;
+mod error;
+pub mod events;
+mod logging;
+mod state;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use kickstart_core::auth::PasswordParams;
+use kickstart_core::{Core, CoreConfig};
+use tauri::{Manager, Runtime};
+use tauri_specta::Event;
+
+pub use error::{ErrorCode, IpcError};
+pub use state::AppState;
+
+/// Builds the tauri-specta builder (commands and events) for a concrete runtime.
+///
+/// A macro because `collect_commands!` cannot name a generic parameter of an enclosing
+/// function: the app uses `tauri::Wry`, the tests `tauri::test::MockRuntime`.
+#[macro_export]
+macro_rules! specta_builder {
+    ($runtime:ty) => {
+        tauri_specta::Builder::<$runtime>::new()
+            // One TypeScript type per Rust type (not separate serialize/deserialize shapes).
+            .disable_serde_phases()
+            .commands(tauri_specta::collect_commands![
+                $crate::commands::auth::auth_status,
+                $crate::commands::auth::auth_register,
+                $crate::commands::auth::auth_login,
+                $crate::commands::auth::auth_logout,
+                $crate::commands::auth::auth_lock::<$runtime>,
+                $crate::commands::auth::auth_unlock,
+                $crate::commands::auth::auth_touch,
+                $crate::commands::auth::auth_change_password,
+                $crate::commands::auth::auth_recover,
+                $crate::commands::auth::auth_set_idle_lock,
+                $crate::commands::auth::auth_update_profile,
+                $crate::commands::profiles::profiles_list,
+                $crate::commands::profiles::profiles_create,
+                $crate::commands::profiles::profiles_set_disabled,
+                $crate::commands::profiles::profiles_set_role,
+                $crate::commands::profiles::profiles_reset_password,
+            ])
+            .events(tauri_specta::collect_events![$crate::events::SessionLocked])
+    };
+}
+
+/// Where the app keeps its data, and how hard it hashes passwords.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// The data folder; `None` = the platform's app data folder (or `KICKSTART_DATA_DIR`).
+    pub data_dir: Option<PathBuf>,
+    /// Argon2id cost; production in the app, cheap in tests.
+    pub password_params: PasswordParams,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            data_dir: std::env::var_os("KICKSTART_DATA_DIR").map(PathBuf::from),
+            password_params: PasswordParams::production(),
+        }
+    }
+}
+
+/// How often the shell checks for an idle session to lock.
+const IDLE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Why the app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Tauri could not build the app or resolve its folders.
+    #[error(transparent)]
+    Tauri(#[from] tauri::Error),
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Core(#[from] kickstart_core::CoreError),
+}
+
+/// Builds the app with KickStartMyAI's commands, events, state and background work.
+///
+/// The core is opened here, after `build` and before the event loop starts, so the state is
+/// managed completely before any window exists — and tests on the mock runtime (whose event
+/// loop never runs `setup`) get exactly the same app.
+pub fn build_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    context: tauri::Context<R>,
+    specta: tauri_specta::Builder<R>,
+    options: AppOptions,
+) -> Result<tauri::App<R>, StartError> {
+    let app = builder.invoke_handler(specta.invoke_handler()).build(context)?;
+    specta.mount_events(&app);
+    let data_dir = match options.data_dir {
+        Some(dir) => dir,
+        None => app.path().app_data_dir()?,
+    };
+    let config =
+        CoreConfig { password_params: options.password_params, ..CoreConfig::new(data_dir.join("kickstart.db")) };
+    let core = Arc::new(tauri::async_runtime::block_on(Core::open(config))?);
+    tracing::info!(data_dir = %data_dir.display(), "core ready");
+    app.manage(AppState { core: core.clone() });
+    spawn_idle_lock(app.handle().clone(), core);
+    Ok(app)
+}
+
+/// Locks an idle session even when the UI sends nothing, and tells every window.
+fn spawn_idle_lock<R: Runtime>(app: tauri::AppHandle<R>, core: Arc<Core>) {
+    tauri::async_runtime::spawn(async move {
+        let mut ticker = tokio::time::interval(IDLE_CHECK_INTERVAL);
+        loop {
+            ticker.tick().await;
+            if core.auth().lock_if_idle() {
+                if let Err(error) = events::SessionLocked.emit(&app) {
+                    tracing::warn!(%error, "could not announce the idle lock");
+                }
+            }
+        }
+    });
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    let context = tauri::generate_context!();
+    let log_dir = logging::log_dir(&context.config().identifier);
+    let _log_guard = logging::init(log_dir.as_deref());
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
+    match build_app(tauri::Builder::default(), context, specta_builder!(tauri::Wry), AppOptions::default()) {
+        Ok(app) => app.run(|_, _| {}),
+        Err(error) => {
+            tracing::error!(%error, "could not start");
+            eprintln!("KickStartMyAI could not start: {error}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The only place a tracing subscriber is installed: stderr plus a daily rolling file in the
+//! app's log folder. `RUST_LOG` overrides the default filter. Nothing secret and no message text
+//! is logged at info level.
+
+use std::path::{Path, PathBuf};
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{fmt, EnvFilter};
+
+/// Log files kept (one per day).
+const KEEP_LOG_FILES: usize = 14;
+
+/// The log folder: `KICKSTART_LOG_DIR`, else the platform's log folder for the app
+/// (`$XDG_DATA_HOME/<identifier>/logs` on Linux), resolved without a running app so logging can
+/// start before anything else.
+pub fn log_dir(identifier: &str) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("KICKSTART_LOG_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if cfg!(target_os = "macos") {
+        return home.map(|h| h.join("Library/Logs").join(identifier));
+    }
+    if cfg!(windows) {
+        return std::env::var_os("LOCALAPPDATA").map(|d| PathBuf::from(d).join(identifier).join("logs"));
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| home.map(|h| h.join(".local/share")))?;
+    Some(data.join(identifier).join("logs"))
+}
+
+/// Installs the subscriber. Keep the guard alive for the app's lifetime (it flushes the file).
+pub fn init(log_dir: Option<&Path>) -> Option<WorkerGuard> {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tao=warn,wry=warn"));
+    let stderr = fmt::layer().with_writer(std::io::stderr).with_target(false);
+    let file = log_dir.and_then(|dir| {
+        RollingFileAppender::builder()
+            .rotation(Rotation::DAILY)
+            .filename_prefix("kickstart")
+            .filename_suffix("log")
+            .max_log_files(KEEP_LOG_FILES)
+            .build(dir)
+            .map_err(|error| eprintln!("logging to a file is off: {error}"))
+            .ok()
+    });
+    let (file_layer, guard) = match file {
+        Some(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            (Some(fmt::layer().with_writer(writer).with_ansi(false)), Some(guard))
+        }
+        None => (None, None),
+    };
+    let _ = tracing_subscriber::registry().with(filter).with(stderr).with(file_layer).try_init();
+    guard
+}

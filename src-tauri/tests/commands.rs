@@ -1,0 +1,200 @@
+//! The real commands, invoked through Tauri's IPC on the mock runtime, against a real SQLite file:
+//! what the UI sends and receives, including every error code.
+
+use kickstart_app::{build_app, specta_builder, AppOptions};
+use kickstart_core::auth::PasswordParams;
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct TestApp {
+    window: WebviewWindow<MockRuntime>,
+    _app: tauri::App<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let options =
+            AppOptions { data_dir: Some(dir.path().to_owned()), password_params: PasswordParams::fast_for_tests() };
+        let app = build_app(mock_builder(), mock_context(noop_assets()), specta_builder!(MockRuntime), options)
+            .expect("the app builds on the mock runtime");
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+        Self { window, _app: app, _dir: dir }
+    }
+
+    /// Invokes a command as the UI would; `Err` carries the serialized `IpcError`.
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().expect("JSON response"))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args).unwrap_or_else(|error| panic!("{cmd} should succeed, got {error}"))
+    }
+
+    /// Asserts the command fails with `code`, and returns the whole error.
+    fn error(&self, cmd: &str, args: Value, code: &str) -> Value {
+        match self.invoke(cmd, args) {
+            Ok(value) => panic!("{cmd} should fail with {code}, got {value}"),
+            Err(error) => {
+                assert_eq!(error["code"], code, "{cmd}: {error}");
+                assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "a message for people: {error}");
+                error
+            }
+        }
+    }
+
+    fn register(&self, username: &str) -> Value {
+        self.ok("auth_register", json!({ "input": { "username": username, "displayName": "", "password": PASSWORD } }))
+    }
+}
+
+#[test]
+fn first_run_registers_the_admin_and_shows_the_recovery_key_once() {
+    let app = TestApp::new();
+    let status = app.ok("auth_status", json!({}));
+    assert_eq!(status, json!({ "hasProfiles": false, "session": null }));
+
+    let registration = app.register("ada");
+    assert_eq!(registration["session"]["profile"]["role"], "admin");
+    assert_eq!(registration["session"]["locked"], false);
+    assert_eq!(registration["recoveryKey"].as_str().map(str::len), Some(29));
+    let status = app.ok("auth_status", json!({}));
+    assert_eq!(status["session"]["profile"]["username"], "ada");
+    assert!(status["session"].get("recoveryKey").is_none(), "the recovery key is never sent again");
+    let serialized = serde_json::to_string(&status).expect("json");
+    assert!(!serialized.contains("argon2"), "no hash ever reaches the UI: {serialized}");
+}
+
+#[test]
+fn commands_refuse_signed_out_and_locked_callers() {
+    let app = TestApp::new();
+    app.error("profiles_list", json!({}), "Unauthenticated");
+    app.error("auth_touch", json!({}), "Unauthenticated");
+    app.error("auth_lock", json!({}), "Unauthenticated");
+
+    app.register("ada");
+    app.ok("auth_lock", json!({}));
+    app.error("profiles_list", json!({}), "Locked");
+    app.error("auth_set_idle_lock", json!({ "minutes": 0 }), "Locked");
+    app.error(
+        "auth_change_password",
+        json!({ "currentPassword": PASSWORD, "newPassword": "another secret" }),
+        "Locked",
+    );
+    assert_eq!(app.ok("auth_status", json!({}))["session"]["locked"], true);
+
+    app.error("auth_unlock", json!({ "password": "wrong password" }), "InvalidCredentials");
+    let unlocked = app.ok("auth_unlock", json!({ "password": PASSWORD }));
+    assert_eq!(unlocked["locked"], false);
+    app.ok("profiles_list", json!({}));
+
+    app.ok("auth_logout", json!({}));
+    app.error("profiles_list", json!({}), "Unauthenticated");
+}
+
+#[test]
+fn login_errors_carry_codes_fields_and_wait_times() {
+    let app = TestApp::new();
+    let error = app.error(
+        "auth_register",
+        json!({ "input": { "username": "ada", "displayName": "", "password": "short" } }),
+        "Validation",
+    );
+    assert_eq!(error["field"], "password");
+    assert!(error["message"].as_str().is_some_and(|m| m.contains("8 characters")), "the rule is stated: {error}");
+    assert_eq!(app.ok("auth_status", json!({}))["hasProfiles"], false, "a refused registration writes nothing");
+
+    app.register("ada");
+    let error = app.error(
+        "auth_register",
+        json!({ "input": { "username": "Ada", "displayName": "", "password": PASSWORD } }),
+        "Conflict",
+    );
+    assert_eq!(error["field"], "username");
+    app.ok("auth_logout", json!({}));
+    for _ in 0..3 {
+        app.error("auth_login", json!({ "username": "ada", "password": "wrong password" }), "InvalidCredentials");
+    }
+    let error = app.error("auth_login", json!({ "username": "ada", "password": PASSWORD }), "Throttled");
+    assert!(error["retryAfterSecs"].as_u64().is_some_and(|s| s >= 1), "the wait is given: {error}");
+    let error = app.error(
+        "auth_recover",
+        json!({ "username": "nobody", "recoveryKey": "AAAAA", "newPassword": "brand new secret" }),
+        "InvalidRecoveryKey",
+    );
+    assert_eq!(error["field"], "recoveryKey");
+}
+
+#[test]
+fn members_are_kept_out_of_administration() {
+    let app = TestApp::new();
+    let admin = app.register("ada");
+    let created = app.ok(
+        "profiles_create",
+        json!({ "input": { "username": "bob", "displayName": "Bob", "password": PASSWORD, "role": "member" } }),
+    );
+    assert_eq!(created["profile"]["role"], "member");
+    assert!(created["recoveryKey"].is_string());
+    app.error(
+        "profiles_set_disabled",
+        json!({ "profileId": admin["session"]["profile"]["id"], "disabled": true }),
+        "Forbidden",
+    );
+    app.error("profiles_set_role", json!({ "profileId": "no-such-id", "role": "admin" }), "NotFound");
+
+    app.ok("auth_logout", json!({}));
+    let bob = app.ok("auth_login", json!({ "username": "bob", "password": PASSWORD }));
+    assert_eq!(bob["profile"]["displayName"], "Bob");
+    app.error("profiles_list", json!({}), "Forbidden");
+    app.error("profiles_set_role", json!({ "profileId": bob["profile"]["id"], "role": "admin" }), "Forbidden");
+    app.error(
+        "profiles_reset_password",
+        json!({ "profileId": admin["session"]["profile"]["id"], "newPassword": "taken over now" }),
+        "Forbidden",
+    );
+}
+
+#[test]
+fn malformed_arguments_are_rejected_without_reaching_the_core() {
+    let app = TestApp::new();
+    let error = app.invoke("auth_register", json!({ "input": { "username": 42 } })).expect_err("bad shape");
+    assert!(error.as_str().is_some_and(|m| m.contains("input")), "Tauri names the bad argument: {error}");
+    let error = app.invoke("auth_set_idle_lock", json!({ "minutes": -5 })).expect_err("negative minutes");
+    assert!(error.is_string(), "{error}");
+    assert_eq!(app.ok("auth_status", json!({}))["hasProfiles"], false);
+}
+
+#[test]
+fn profile_settings_update_the_session() {
+    let app = TestApp::new();
+    app.register("ada");
+    let info = app.ok("auth_update_profile", json!({ "displayName": "  Ada Lovelace " }));
+    assert_eq!(info["profile"]["displayName"], "Ada Lovelace");
+    let info = app.ok("auth_set_idle_lock", json!({ "minutes": 30 }));
+    assert_eq!(info["idleLockMinutes"], 30);
+    let error = app.error("auth_update_profile", json!({ "displayName": "x".repeat(65) }), "Validation");
+    assert_eq!(error["field"], "displayName");
+    let error = app.error(
+        "auth_change_password",
+        json!({ "currentPassword": "not it at all", "newPassword": "another secret" }),
+        "Validation",
+    );
+    assert_eq!(error["field"], "currentPassword");
+    app.ok("auth_change_password", json!({ "currentPassword": PASSWORD, "newPassword": "another secret" }));
+    app.ok("auth_logout", json!({}));
+    app.ok("auth_login", json!({ "username": "ada", "password": "another secret" }));
+}
