@@ -245,7 +245,7 @@ impl<'a> Auth<'a> {
     /// Sets how long the session may sit idle before it locks; 0 turns the idle lock off.
     pub async fn set_idle_lock(&self, session: &Session, minutes: u32) -> Result<SessionInfo, CoreError> {
         if minutes > MAX_IDLE_LOCK_MINUTES {
-            return Err(CoreError::validation("idleLockMinutes", "Choose at most 1440 minutes (a day)."));
+            return Err(CoreError::validation("minutes", "Choose at most 1440 minutes (a day)."));
         }
         sqlx::query("UPDATE profiles SET idle_lock_minutes = ?1, updated_at = ?2 WHERE id = ?3")
             .bind(minutes)

@@ -207,7 +207,7 @@ async fn idle_sessions_lock_themselves() {
     assert_eq!(info.idle_lock_minutes, 0);
     t.clock.advance(Duration::days(2));
     auth.session().expect("with the idle lock off the session never locks itself");
-    assert_validation(auth.set_idle_lock(&session, 1441).await, "idleLockMinutes");
+    assert_validation(auth.set_idle_lock(&session, 1441).await, "minutes");
     auth.set_idle_lock(&session, 5).await.expect("5 minutes");
     t.clock.advance(Duration::minutes(5));
     assert_auth(auth.session(), |e| matches!(e, AuthError::Locked), "the new idle time applies to the current session");

@@ -1,0 +1,58 @@
+# The commands the README names. Each sets up what it needs first (scripts/setup.sh).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+
+.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-e2e check-core-deps dev
+
+help:
+	@echo "make run    set up, build the UI and start the app"
+	@echo "make test   set up, then every check and test, end to end under Xvfb"
+	@echo "make dev    the app with hot reload of the UI"
+	@echo "make fmt    format Rust and the UI"
+
+setup:
+	@scripts/setup.sh run
+
+setup-test:
+	@scripts/setup.sh test
+
+# The Rust build embeds ui/dist, so the UI is built before any Rust.
+ui:
+	npm --prefix ui run build
+
+run: setup ui
+	$(CARGO) run --bin kickstart
+
+dev: setup
+	npm --prefix ui exec -- tauri dev
+
+fmt:
+	$(CARGO) fmt --all
+	npm --prefix ui run format
+
+lint: ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	npm --prefix ui run typecheck
+	npm --prefix ui run lint
+	npm --prefix ui run format:check
+	@git diff --exit-code -- ui/package-lock.json || { echo "ui/package-lock.json changed on install: commit it"; exit 1; }
+
+# The domain crate must never depend on Tauri (see ARCHITECTURE.md).
+check-core-deps:
+	@if $(CARGO) tree -p kickstart-core -e normal,build --prefix none | grep -iE '^tauri'; then \
+		echo "kickstart-core depends on Tauri (above); it must not"; exit 1; \
+	else echo "kickstart-core has no Tauri in its dependency tree"; fi
+
+test-rust: ui
+	$(CARGO) test --workspace --locked
+
+test-ui:
+	npm --prefix ui test
+
+test-e2e: ui
+	scripts/e2e.sh
+
+test: setup-test lint check-core-deps test-rust test-ui test-e2e
+	@echo "make test: all checks and tests passed"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing KickStartMyAI needs on Debian/Ubuntu, and only what
+# is missing: system packages, the UI's npm packages, and — for tests — tauri-driver and a Python
+# virtualenv with the WebDriver client. Safe to run again; fast when everything is there.
+#
+#   scripts/setup.sh run     what `make run` needs
+#   scripts/setup.sh test    what `make test` needs (a superset)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose=${1:-run}
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+# --- system packages -------------------------------------------------------------------------
+packages=(build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev)
+if [ "$purpose" = test ]; then
+  # Xvfb and a private D-Bus for the real window; WebKitWebDriver for WebDriver; ImageMagick
+  # for screenshots; the keyring daemon for Secret Service tests. (Not dbus-x11: with it GLib
+  # starts session daemons that outlive the app.)
+  packages+=(xvfb xauth webkit2gtk-driver dbus-daemon imagemagick x11-utils xdotool
+    gnome-keyring keyutils python3-venv)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing system packages: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- toolchains ------------------------------------------------------------------------------
+if ! command -v cargo >/dev/null; then
+  echo "Rust is missing: install it from https://rustup.rs (stable), then run this again." >&2
+  exit 1
+fi
+if ! command -v npm >/dev/null; then
+  echo "Node.js 20+ with npm is missing: install it (https://nodejs.org or your package manager)." >&2
+  exit 1
+fi
+
+# --- UI dependencies -------------------------------------------------------------------------
+# `npm ci` refuses lockfiles that lack other platforms' optional packages (as some registry
+# mirrors produce); `npm install` with the committed lockfile installs the same versions.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  log "installing the UI's npm packages"
+  npm --prefix ui install --no-audit --no-fund --loglevel=error
+fi
+
+[ "$purpose" = test ] || exit 0
+
+# --- test tools ------------------------------------------------------------------------------
+if ! command -v tauri-driver >/dev/null; then
+  log "installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2' --quiet
+fi
+if [ ! -x .venv/bin/pytest ] || [ tests/e2e/requirements.txt -nt .venv/.installed ]; then
+  log "creating the Python virtualenv for the end-to-end tests"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+  touch .venv/.installed
+fi

@@ -1,0 +1,96 @@
+"""WebDriver session against the real app binary, started by tauri-driver (see scripts/e2e.sh)."""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+APP = os.environ["KICKSTART_APP"]
+SHOTS = Path(os.environ.get("KICKSTART_SCREENSHOTS", "target/e2e-screenshots"))
+
+
+class App:
+    """The app's window, addressed by data-testid, with screenshots by name."""
+
+    def __init__(self, driver: webdriver.Remote):
+        self.driver = driver
+
+    def find(self, testid: str, timeout: float = 10) -> WebElement:
+        try:
+            return WebDriverWait(self.driver, timeout).until(
+                EC.visibility_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]'))
+            )
+        except TimeoutException:
+            self.shot(f"FAILED-waiting-for-{testid}")
+            raise AssertionError(f'"{testid}" did not appear; page text: {self.page_text()[:500]!r}')
+
+    def absent(self, testid: str) -> bool:
+        return not self.driver.find_elements(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+    def fill(self, scope: str, **fields: str) -> None:
+        """Types into the inputs named `fields` inside the element `scope`."""
+        container = self.find(scope)
+        for name, value in fields.items():
+            element = container.find_element(By.CSS_SELECTOR, f'[name="{name}"]')
+            element.clear()
+            element.send_keys(value)
+
+    def click(self, testid: str) -> None:
+        element = self.find(testid)
+        WebDriverWait(self.driver, 10).until(lambda _: element.is_enabled())
+        element.click()
+
+    def choose(self, testid: str) -> None:
+        """Clicks the label of a visually hidden radio or checkbox input, as a person would."""
+        label = WebDriverWait(self.driver, 10).until(
+            EC.element_to_be_clickable((By.XPATH, f"//label[.//*[@data-testid='{testid}']]"))
+        )
+        label.click()
+
+    def wait_theme(self, theme: str) -> None:
+        """Waits until the theme applies and its colour transitions have finished."""
+        WebDriverWait(self.driver, 5).until(
+            lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme
+        )
+        time.sleep(0.5)
+
+    def text(self, testid: str) -> str:
+        # textContent, not .text: WebKitWebDriver's rendered-text algorithm drops text clipped
+        # by `overflow: hidden` with ellipsis, which the sidebar uses.
+        return self.find(testid).get_property("textContent") or ""
+
+    def wait_text(self, testid: str, pattern: str, timeout: float = 10) -> str:
+        """Waits until the element's text matches `pattern` (a regex) and returns the text."""
+        WebDriverWait(self.driver, timeout).until(lambda _: re.search(pattern, self.text(testid)))
+        return self.text(testid)
+
+    def page_text(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "body").get_property("textContent") or ""
+
+    def shot(self, name: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        return path
+
+
+@pytest.fixture(scope="module")
+def app():
+    options = ArgOptions()
+    options.set_capability("browserName", "wry")
+    options.set_capability("tauri:options", {"application": APP})
+    driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
+    driver.set_window_size(1200, 780)
+    try:
+        yield App(driver)
+    finally:
+        driver.quit()

@@ -1,0 +1,88 @@
+import { useState } from "react";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { Button, Spinner } from "./components/ui";
+import { ErrorBoundary } from "./components/ErrorBoundary";
+import { useAuthStatus, useSessionGuards } from "./features/auth/api";
+import { LockScreen } from "./features/auth/LockScreen";
+import { LoginPage } from "./features/auth/LoginPage";
+import { RecoverPage } from "./features/auth/RecoverPage";
+import { RegisterPage } from "./features/auth/RegisterPage";
+import { AppFrame } from "./features/shell/AppFrame";
+import { formErrors } from "./lib/forms";
+
+/** The main window: providers, the error boundary, and the boot gate. */
+export function App({ queryClient }: { queryClient: QueryClient }) {
+  return (
+    <ErrorBoundary>
+      <QueryClientProvider client={queryClient}>
+        <Gate />
+      </QueryClientProvider>
+    </ErrorBoundary>
+  );
+}
+
+/**
+ * Decides the screen from what Rust says: no profiles → first run, no session → login,
+ * locked session → lock screen, else the app. Rust owns the session; this only follows it.
+ */
+function Gate() {
+  useSessionGuards();
+  const status = useAuthStatus();
+
+  if (status.isPending) {
+    return (
+      <div className="boot">
+        <Spinner size={22} label="Starting KickStartMyAI" />
+      </div>
+    );
+  }
+  if (status.isError) {
+    return (
+      <div className="boot" role="alert">
+        <p>{formErrors(status.error, []).form ?? "KickStartMyAI could not start."}</p>
+        <Button variant="primary" onClick={() => void status.refetch()}>
+          Try again
+        </Button>
+      </div>
+    );
+  }
+  const { hasProfiles, session } = status.data;
+  if (!hasProfiles) return <RegisterPage firstRun />;
+  if (!session) return <SignedOut />;
+  if (session.locked) return <LockScreen session={session} />;
+  return <AppFrame key={session.profile.id} session={session} />;
+}
+
+type SignedOutScreen = "login" | "register" | "recover";
+
+function SignedOut() {
+  const [screen, setScreen] = useState<SignedOutScreen>("login");
+  const [notice, setNotice] = useState<string | null>(null);
+  const go = (next: SignedOutScreen) => {
+    setNotice(null);
+    setScreen(next);
+  };
+
+  switch (screen) {
+    case "register":
+      return <RegisterPage firstRun={false} onCancel={() => go("login")} />;
+    case "recover":
+      return (
+        <RecoverPage
+          onCancel={() => go("login")}
+          onDone={() => {
+            setScreen("login");
+            setNotice("Your password was reset. Log in with the new one.");
+          }}
+        />
+      );
+    default:
+      return (
+        <LoginPage
+          notice={notice}
+          onRegister={() => go("register")}
+          onRecover={() => go("recover")}
+        />
+      );
+  }
+}

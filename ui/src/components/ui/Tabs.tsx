@@ -1,0 +1,127 @@
+import type { KeyboardEvent, ReactNode } from "react";
+
+export type TabItem<T extends string> = {
+  id: T;
+  label: ReactNode;
+  icon?: ReactNode;
+  testId?: string;
+};
+
+export type TabsProps<T extends string> = {
+  items: readonly TabItem<T>[];
+  value: T;
+  onChange: (id: T) => void;
+  label: string;
+  idPrefix: string;
+};
+
+export const tabId = (prefix: string, id: string) => `${prefix}-tab-${id}`;
+export const panelId = (prefix: string, id: string) => `${prefix}-panel-${id}`;
+
+/** A tab list with roving focus: arrow keys, Home and End move between tabs. */
+export function Tabs<T extends string>({ items, value, onChange, label, idPrefix }: TabsProps<T>) {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = items.findIndex((item) => item.id === value);
+    let next = -1;
+    if (event.key === "ArrowRight" || event.key === "ArrowDown") next = (index + 1) % items.length;
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp")
+      next = (index - 1 + items.length) % items.length;
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = items.length - 1;
+    const target = items[next];
+    if (!target) return;
+    event.preventDefault();
+    onChange(target.id);
+    document.getElementById(tabId(idPrefix, target.id))?.focus();
+  };
+
+  return (
+    <div className="tabs" role="tablist" aria-label={label} onKeyDown={onKeyDown}>
+      {items.map((item) => {
+        const selected = item.id === value;
+        return (
+          <button
+            key={item.id}
+            type="button"
+            role="tab"
+            id={tabId(idPrefix, item.id)}
+            aria-selected={selected}
+            aria-controls={panelId(idPrefix, item.id)}
+            tabIndex={selected ? 0 : -1}
+            className="tab"
+            data-testid={item.testId}
+            onClick={() => onChange(item.id)}
+          >
+            {item.icon}
+            {item.label}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+export function TabPanel({
+  idPrefix,
+  id,
+  children,
+}: {
+  idPrefix: string;
+  id: string;
+  children: ReactNode;
+}) {
+  return (
+    <div
+      className="tab-panel"
+      role="tabpanel"
+      id={panelId(idPrefix, id)}
+      aria-labelledby={tabId(idPrefix, id)}
+      tabIndex={0}
+    >
+      {children}
+    </div>
+  );
+}
+
+export type SegmentOption<T extends string> = {
+  value: T;
+  label: ReactNode;
+  icon?: ReactNode;
+  testId?: string;
+};
+
+/** A row of mutually exclusive choices, built on real radio inputs. */
+export function SegmentedControl<T extends string>({
+  name,
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  name: string;
+  label: string;
+  options: readonly SegmentOption<T>[];
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <div className="segmented" role="radiogroup" aria-label={label}>
+      {options.map((option) => (
+        <label key={option.value} className="segment">
+          <input
+            type="radio"
+            name={name}
+            value={option.value}
+            checked={option.value === value}
+            onChange={() => onChange(option.value)}
+            data-testid={option.testId}
+          />
+          <span className="segment-face">
+            {option.icon}
+            {option.label}
+          </span>
+        </label>
+      ))}
+    </div>
+  );
+}

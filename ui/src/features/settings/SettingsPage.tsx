@@ -1,0 +1,51 @@
+import { useState } from "react";
+import { Palette, User, Users } from "lucide-react";
+import { TabPanel, Tabs, type TabItem } from "../../components/ui";
+import type { SessionInfo } from "../auth/api";
+import { ProfilesTab } from "../profiles/ProfilesTab";
+import { AppearanceTab } from "./AppearanceTab";
+import { ProfileTab } from "./ProfileTab";
+
+type Tab = "profile" | "appearance" | "profiles";
+
+export function SettingsPage({ session }: { session: SessionInfo }) {
+  const [tab, setTab] = useState<Tab>("profile");
+  const isAdmin = session.profile.role === "admin";
+
+  const items: TabItem<Tab>[] = [
+    { id: "profile", label: "Profile", icon: <User size={15} />, testId: "settings-tab-profile" },
+    {
+      id: "appearance",
+      label: "Appearance",
+      icon: <Palette size={15} />,
+      testId: "settings-tab-appearance",
+    },
+  ];
+  if (isAdmin) {
+    items.push({
+      id: "profiles",
+      label: "Profiles",
+      icon: <Users size={15} />,
+      testId: "settings-tab-profiles",
+    });
+  }
+  // A demoted admin must not stay on a tab that no longer exists.
+  const current: Tab = tab === "profiles" && !isAdmin ? "profile" : tab;
+
+  return (
+    <div className="settings" data-testid="settings">
+      <Tabs
+        items={items}
+        value={current}
+        onChange={setTab}
+        label="Settings sections"
+        idPrefix="settings"
+      />
+      <TabPanel idPrefix="settings" id={current}>
+        {current === "profile" && <ProfileTab session={session} />}
+        {current === "appearance" && <AppearanceTab />}
+        {current === "profiles" && <ProfilesTab session={session} />}
+      </TabPanel>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { useEffect, useState, type ReactNode } from "react";
+import { Bot, ListTodo, Lock, LogOut, MessageSquare, Settings } from "lucide-react";
+import { Avatar, Badge, IconButton, Kbd } from "../../components/ui";
+import { BrandMark } from "../../components/BrandMark";
+import { AgentsPage } from "../agents/AgentsPage";
+import {
+  ROLE_LABELS,
+  useActivityHeartbeat,
+  useLock,
+  useLogout,
+  type SessionInfo,
+} from "../auth/api";
+import { ChatPage } from "../chat/ChatPage";
+import { SettingsPage } from "../settings/SettingsPage";
+import { TasksPage } from "../tasks/TasksPage";
+
+type Page = "chat" | "tasks" | "agents" | "settings";
+
+type NavItem = { id: Page; label: string; icon: ReactNode; description: string };
+
+const NAV: readonly NavItem[] = [
+  {
+    id: "chat",
+    label: "Chat",
+    icon: <MessageSquare size={17} />,
+    description: "Talk with your agents",
+  },
+  { id: "tasks", label: "Tasks", icon: <ListTodo size={17} />, description: "Your to-do list" },
+  {
+    id: "agents",
+    label: "Agents",
+    icon: <Bot size={17} />,
+    description: "Assistants you configure",
+  },
+  {
+    id: "settings",
+    label: "Settings",
+    icon: <Settings size={17} />,
+    description: "Profile, appearance and profiles",
+  },
+];
+
+const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.userAgent);
+const MOD = isMac ? "⌘" : "Ctrl";
+
+/** The signed-in window: sidebar navigation, the current page, the profile menu. */
+export function AppFrame({ session }: { session: SessionInfo }) {
+  const [page, setPage] = useState<Page>("chat");
+  const lock = useLock();
+  const logout = useLogout();
+  const lockNow = lock.mutate;
+  useActivityHeartbeat(true);
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+      const index = Number(event.key) - 1;
+      const target = NAV[index];
+      if (target) {
+        event.preventDefault();
+        setPage(target.id);
+      } else if (event.key.toLowerCase() === "l") {
+        event.preventDefault();
+        lockNow();
+      }
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [lockNow]);
+
+  const current = NAV.find((item) => item.id === page) ?? NAV[0];
+  const { profile } = session;
+
+  return (
+    <div className="app-frame" data-testid="app-frame">
+      <aside className="sidebar">
+        <div className="sidebar-brand">
+          <BrandMark size={26} />
+          <span>KickStartMyAI</span>
+        </div>
+        <nav className="sidebar-nav" aria-label="Main">
+          {NAV.map((item, index) => (
+            <button
+              key={item.id}
+              type="button"
+              className="nav-item"
+              aria-current={item.id === page ? "page" : undefined}
+              onClick={() => setPage(item.id)}
+              data-testid={`nav-${item.id}`}
+              title={`${item.label} (${MOD}+${index + 1})`}
+            >
+              {item.icon}
+              <span className="nav-label">{item.label}</span>
+              <Kbd>
+                {MOD}
+                {index + 1}
+              </Kbd>
+            </button>
+          ))}
+        </nav>
+        <div className="sidebar-profile">
+          <Avatar name={profile.displayName} size="sm" />
+          <div className="sidebar-profile-text">
+            <span className="sidebar-profile-name" data-testid="current-profile-name">
+              {profile.displayName}
+            </span>
+            <Badge tone={profile.role === "admin" ? "accent" : "neutral"}>
+              {ROLE_LABELS[profile.role]}
+            </Badge>
+          </div>
+          <IconButton
+            label={`Lock (${MOD}+L)`}
+            onClick={() => lock.mutate()}
+            data-testid="lock-button"
+          >
+            <Lock size={16} />
+          </IconButton>
+          <IconButton label="Log out" onClick={() => logout.mutate()} data-testid="logout-button">
+            <LogOut size={16} />
+          </IconButton>
+        </div>
+      </aside>
+      <main className="main" aria-labelledby="page-title">
+        <header className="page-header">
+          <h1 id="page-title">{current?.label}</h1>
+          <p className="muted">{current?.description}</p>
+        </header>
+        <div className="page-body">
+          {page === "chat" && <ChatPage />}
+          {page === "tasks" && <TasksPage />}
+          {page === "agents" && <AgentsPage />}
+          {page === "settings" && <SettingsPage session={session} />}
+        </div>
+      </main>
+    </div>
+  );
+}
