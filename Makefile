@@ -24,8 +24,9 @@ ui:
 run: setup ui
 	$(CARGO) run --bin kickstart
 
+# Hot reload: Vite serves the UI, the Tauri CLI rebuilds and restarts the Rust side on change.
 dev: setup
-	npm --prefix ui exec -- tauri dev
+	TAURI_CONFIG='{"build":{"devUrl":"http://localhost:5173"}}' npm --prefix ui exec -- tauri dev
 
 fmt:
 	$(CARGO) fmt --all
