@@ -42,9 +42,10 @@ lint: ui
 
 # The domain crate must never depend on Tauri (see ARCHITECTURE.md).
 check-core-deps:
-	@if $(CARGO) tree -p kickstart-core -e normal,build --prefix none | grep -iE '^tauri'; then \
+	@tree=$$($(CARGO) tree --locked -p kickstart-core -e normal,build --prefix none) || exit 1; \
+	if grep -iE '^tauri' <<< "$$tree"; then \
 		echo "kickstart-core depends on Tauri (above); it must not"; exit 1; \
-	else echo "kickstart-core has no Tauri in its dependency tree"; fi
+	else echo "kickstart-core has no Tauri in its dependency tree ($$(wc -l <<< "$$tree") crates checked)"; fi
 
 test-rust: ui
 	$(CARGO) test --workspace --locked
