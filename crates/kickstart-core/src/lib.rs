@@ -10,6 +10,7 @@ mod error;
 pub mod ids;
 pub mod profiles;
 pub mod store;
+pub mod tasks;
 mod time;
 
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ pub use error::CoreError;
 use auth::{Auth, Desk, LoginThrottle, PasswordParams};
 use clock::{Clock, SystemClock};
 use profiles::Profiles;
+use tasks::Tasks;
 
 /// Everything [`Core::open`] needs to know.
 #[derive(Clone)]
@@ -30,6 +32,8 @@ pub struct CoreConfig {
     pub password_params: PasswordParams,
     /// Where "now" comes from, so idle locks and throttling are testable.
     pub clock: Arc<dyn Clock>,
+    /// The user's time zone: what "today" and "5pm" mean.
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl CoreConfig {
@@ -39,8 +43,19 @@ impl CoreConfig {
             database_path: database_path.into(),
             password_params: PasswordParams::production(),
             clock: Arc::new(SystemClock),
+            time_zone: system_time_zone(),
         }
     }
+}
+
+/// The computer's time zone (`KICKSTART_TZ` or `TZ` override it), UTC when unknown.
+pub fn system_time_zone() -> chrono_tz::Tz {
+    ["KICKSTART_TZ", "TZ"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .chain(iana_time_zone::get_timezone().ok())
+        .find_map(|name| name.trim_start_matches(':').parse().ok())
+        .unwrap_or(chrono_tz::UTC)
 }
 
 /// The one value that owns the database and the in-memory session of this process.
@@ -50,6 +65,7 @@ pub struct Core {
     password_params: PasswordParams,
     desk: Desk,
     throttle: LoginThrottle,
+    time_zone: chrono_tz::Tz,
 }
 
 impl Core {
@@ -62,6 +78,7 @@ impl Core {
             throttle: LoginThrottle::default(),
             clock: config.clock,
             password_params: config.password_params,
+            time_zone: config.time_zone,
         })
     }
 
@@ -73,6 +90,11 @@ impl Core {
     /// Administration of profiles (admins only).
     pub fn profiles(&self) -> Profiles<'_> {
         Profiles::new(self)
+    }
+
+    /// The profile's to-do list.
+    pub fn tasks(&self) -> Tasks<'_> {
+        Tasks::new(self)
     }
 
     /// The database, for services and diagnostics.

@@ -54,5 +54,10 @@ impl TestCore {
 
 /// A test configuration: cheap hashing and the given clock.
 pub fn config(database_path: PathBuf, clock: Arc<ManualClock>) -> CoreConfig {
-    CoreConfig { database_path, password_params: PasswordParams::fast_for_tests(), clock }
+    CoreConfig {
+        database_path,
+        password_params: PasswordParams::fast_for_tests(),
+        clock,
+        time_zone: chrono_tz::Europe::Berlin,
+    }
 }
