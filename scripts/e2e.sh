@@ -13,7 +13,7 @@ rm -rf "$KICKSTART_SCREENSHOTS"; mkdir -p "$KICKSTART_SCREENSHOTS"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache"
-export KICKSTART_DATA_DIR="$scratch/app-data"
+# Each test module gives the app its own --data-dir (see tests/e2e/conftest.py).
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 
 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- bash -c '

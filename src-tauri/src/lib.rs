@@ -48,8 +48,21 @@ macro_rules! specta_builder {
                 $crate::commands::profiles::profiles_set_disabled,
                 $crate::commands::profiles::profiles_set_role,
                 $crate::commands::profiles::profiles_reset_password,
+                $crate::commands::tasks::tasks_parse,
+                $crate::commands::tasks::tasks_create::<$runtime>,
+                $crate::commands::tasks::tasks_get,
+                $crate::commands::tasks::tasks_update::<$runtime>,
+                $crate::commands::tasks::tasks_complete::<$runtime>,
+                $crate::commands::tasks::tasks_uncomplete::<$runtime>,
+                $crate::commands::tasks::tasks_delete::<$runtime>,
+                $crate::commands::tasks::tasks_restore::<$runtime>,
+                $crate::commands::tasks::tasks_empty_trash::<$runtime>,
+                $crate::commands::tasks::tasks_list,
+                $crate::commands::tasks::tasks_counts,
+                $crate::commands::tasks::tasks_tags,
+                $crate::commands::tasks::tasks_bulk::<$runtime>,
             ])
-            .events(tauri_specta::collect_events![$crate::events::SessionLocked])
+            .events(tauri_specta::collect_events![$crate::events::SessionLocked, $crate::events::TasksChanged])
     };
 }
 
@@ -63,9 +76,17 @@ pub struct AppOptions {
 }
 
 impl Default for AppOptions {
+    /// `--data-dir PATH` on the command line, else `KICKSTART_DATA_DIR`, else the platform's folder.
     fn default() -> Self {
+        let mut args = std::env::args_os().skip(1);
+        let mut from_args = None;
+        while let Some(arg) = args.next() {
+            if arg == "--data-dir" {
+                from_args = args.next().map(PathBuf::from);
+            }
+        }
         Self {
-            data_dir: std::env::var_os("KICKSTART_DATA_DIR").map(PathBuf::from),
+            data_dir: from_args.or_else(|| std::env::var_os("KICKSTART_DATA_DIR").map(PathBuf::from)),
             password_params: PasswordParams::production(),
         }
     }

@@ -198,3 +198,68 @@ fn profile_settings_update_the_session() {
     app.ok("auth_logout", json!({}));
     app.ok("auth_login", json!({ "username": "ada", "password": "another secret" }));
 }
+
+#[test]
+fn tasks_round_trip_over_ipc_and_announce_changes() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tauri::Listener;
+
+    let app = TestApp::new();
+    app.error("tasks_list", json!({ "query": { "view": "inbox" } }), "Unauthenticated");
+    app.register("ada");
+    let announced = Arc::new(AtomicUsize::new(0));
+    let counter = announced.clone();
+    app.window.listen_any("tasks-changed", move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+
+    let draft = app.ok("tasks_parse", json!({ "text": "pay rent every month on the 1st p1 #home", "literal": [] }));
+    assert_eq!(draft["title"], "pay rent");
+    assert_eq!(draft["recurrence"]["rrule"], "FREQ=MONTHLY;BYMONTHDAY=1");
+    let task = app.ok(
+        "tasks_create",
+        json!({ "input": {
+            "title": draft["title"], "notes": null, "due": draft["due"], "priority": draft["priority"],
+            "tags": draft["tags"], "recurrence": draft["recurrence"]["rrule"] } }),
+    );
+    assert_eq!(task["tags"], json!(["home"]));
+    let id = task["id"].clone();
+    let page = app.ok("tasks_list", json!({ "query": { "view": "upcoming" } }));
+    assert_eq!(page["tasks"][0]["id"], id);
+    assert_eq!(app.ok("tasks_counts", json!({}))["upcoming"], 1);
+
+    let moved = app.ok("tasks_complete", json!({ "id": id }));
+    assert_eq!(moved["status"], "open", "a recurring task moves on instead of closing");
+    assert_ne!(moved["due"], task["due"]);
+    app.ok("tasks_uncomplete", json!({ "id": id }));
+    app.ok("tasks_delete", json!({ "id": id }));
+    assert_eq!(app.ok("tasks_counts", json!({}))["trash"], 1);
+    app.ok("tasks_bulk", json!({ "ids": [id], "action": { "type": "restore" } }));
+
+    let error = app.error("tasks_create", json!({ "input": { "title": "  " } }), "Validation");
+    assert_eq!(error["field"], "title");
+    app.error("tasks_get", json!({ "id": "no-such-task" }), "NotFound");
+    let error = app.error(
+        "tasks_update",
+        json!({ "id": id, "patch": { "title": null, "notes": null, "due": { "date": "2026-02-30", "time": null },
+            "priority": null, "tags": null, "recurrence": null } }),
+        "Validation",
+    );
+    assert_eq!(error["field"], "due");
+    // Tauri delivers events asynchronously; give the listener a moment.
+    for _ in 0..50 {
+        if announced.load(Ordering::SeqCst) >= 5 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(
+        announced.load(Ordering::SeqCst),
+        5,
+        "each of the five successful writes is announced once, failures are not"
+    );
+
+    app.ok("auth_lock", json!({}));
+    app.error("tasks_parse", json!({ "text": "x", "literal": [] }), "Locked");
+}

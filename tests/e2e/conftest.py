@@ -56,6 +56,32 @@ class App:
         )
         label.click()
 
+    def register_first_profile(self, username: str, display_name: str, password: str) -> None:
+        """Creates the administrator on the first-run screen and dismisses the recovery key."""
+        self.fill("first-run", username=username, displayName=display_name, password=password, confirmPassword=password)
+        self.click("register-submit")
+        self.find("recovery-key")
+        self.click("recovery-key-saved")
+        self.click("recovery-key-continue")
+        self.find("app-frame")
+
+    def row(self, title: str, timeout: float = 10) -> WebElement:
+        """The task row with this title."""
+        selector = f'[data-testid="task-row"][data-task-title="{title}"]'
+        try:
+            return WebDriverWait(self.driver, timeout).until(
+                EC.visibility_of_element_located((By.CSS_SELECTOR, selector))
+            )
+        except TimeoutException:
+            self.shot(f"FAILED-waiting-for-row-{title}")
+            raise AssertionError(f"no row {title!r}; page text: {self.page_text()[:500]!r}")
+
+    def no_row(self, title: str, timeout: float = 10) -> None:
+        selector = f'[data-testid="task-row"][data-task-title="{title}"]'
+        WebDriverWait(self.driver, timeout).until(
+            lambda d: not d.find_elements(By.CSS_SELECTOR, selector)
+        )
+
     def wait_theme(self, theme: str) -> None:
         """Waits until the theme applies and its colour transitions have finished."""
         WebDriverWait(self.driver, 5).until(
@@ -84,10 +110,12 @@ class App:
 
 
 @pytest.fixture(scope="module")
-def app():
+def app(tmp_path_factory):
+    """The app on a data folder of its own: every test module starts at the first-run screen."""
+    data_dir = tmp_path_factory.mktemp("app-data")
     options = ArgOptions()
     options.set_capability("browserName", "wry")
-    options.set_capability("tauri:options", {"application": APP})
+    options.set_capability("tauri:options", {"application": APP, "args": ["--data-dir", str(data_dir)]})
     driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
     driver.set_window_size(1200, 780)
     try:

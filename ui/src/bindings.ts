@@ -39,11 +39,38 @@ export const commands = {
 	profilesSetRole: (profileId: ProfileId, role: Role) => typedError<Profile, IpcError>(__TAURI_INVOKE("profiles_set_role", { profileId, role })),
 	/**  Sets a new password for a profile. */
 	profilesResetPassword: (profileId: ProfileId, newPassword: string) => typedError<null, IpcError>(__TAURI_INVOKE("profiles_reset_password", { profileId, newPassword })),
+	/**  Reads a quick-add line into a draft; `literal` ranges stay part of the title. */
+	tasksParse: (text: string, literal: TextRange[]) => typedError<TaskDraft, IpcError>(__TAURI_INVOKE("tasks_parse", { text, literal })),
+	/**  Creates a task. */
+	tasksCreate: (input: NewTask) => typedError<Task, IpcError>(__TAURI_INVOKE("tasks_create", { input })),
+	/**  One task. */
+	tasksGet: (id: TaskId) => typedError<Task, IpcError>(__TAURI_INVOKE("tasks_get", { id })),
+	/**  Changes only the fields given. */
+	tasksUpdate: (id: TaskId, patch: TaskPatch) => typedError<Task, IpcError>(__TAURI_INVOKE("tasks_update", { id, patch })),
+	/**  Completes a task (a recurring one moves to its next date). */
+	tasksComplete: (id: TaskId) => typedError<Task, IpcError>(__TAURI_INVOKE("tasks_complete", { id })),
+	/**  Undoes the last completion. */
+	tasksUncomplete: (id: TaskId) => typedError<Task, IpcError>(__TAURI_INVOKE("tasks_uncomplete", { id })),
+	/**  Moves a task to the trash. */
+	tasksDelete: (id: TaskId) => typedError<Task, IpcError>(__TAURI_INVOKE("tasks_delete", { id })),
+	/**  Takes a task out of the trash. */
+	tasksRestore: (id: TaskId) => typedError<Task, IpcError>(__TAURI_INVOKE("tasks_restore", { id })),
+	/**  Deletes the trash for good; returns how many tasks went. */
+	tasksEmptyTrash: () => typedError<number, IpcError>(__TAURI_INVOKE("tasks_empty_trash")),
+	/**  A page of a view. */
+	tasksList: (query: TaskQuery) => typedError<TaskPage, IpcError>(__TAURI_INVOKE("tasks_list", { query })),
+	/**  How many tasks each view holds. */
+	tasksCounts: () => typedError<ViewCounts, IpcError>(__TAURI_INVOKE("tasks_counts")),
+	/**  The tags in use, with counts. */
+	tasksTags: () => typedError<TagCount[], IpcError>(__TAURI_INVOKE("tasks_tags")),
+	/**  One change to many tasks, in one transaction. */
+	tasksBulk: (ids: TaskId[], action: BulkAction) => typedError<BulkResult, IpcError>(__TAURI_INVOKE("tasks_bulk", { ids, action })),
 };
 
 /** Events */
 export const events = {
 	sessionLocked: makeEvent<SessionLocked, SessionLocked>("session-locked"),
+	tasksChanged: makeEvent<TasksChanged, TasksChanged>("tasks-changed"),
 };
 
 /* Types */
@@ -55,12 +82,28 @@ export type AppStatus = {
 	session: SessionInfo | null,
 };
 
+/**  A change applied to many tasks at once. */
+export type BulkAction = { type: "complete" } | { type: "reopen" } | { type: "delete" } | { type: "restore" } | { type: "reschedule"; due: Due | null };
+
+/**  How many tasks a bulk change touched (ids of other profiles or unknown ids are skipped). */
+export type BulkResult = {
+	affected: number,
+};
+
 /**  An administrator creating a profile for someone. */
 export type CreateProfileInput = {
 	username: string,
 	displayName: string,
 	password: string,
 	role: Role,
+};
+
+/**  A due date: a local calendar day, and optionally a local time. */
+export type Due = {
+	/**  `YYYY-MM-DD`. */
+	date: string,
+	/**  `HH:MM` (24 h); none for an all-day task. */
+	time: string | null,
 };
 
 /**  What kind of failure, for the UI to branch on. */
@@ -98,6 +141,20 @@ export type IpcError = {
 	retryAfterSecs: number | null,
 };
 
+/**  A new task. */
+export type NewTask = {
+	title: string,
+	notes: string | null,
+	due: Due | null,
+	priority: Priority | null,
+	tags: string[] | null,
+	/**  An RRULE body such as `FREQ=WEEKLY;BYDAY=MO`. */
+	recurrence: string | null,
+};
+
+/**  How urgent: p1 most, p4 (the default) least. */
+export type Priority = "p1" | "p2" | "p3" | "p4";
+
 /**  A profile as the UI sees it (never its hashes). */
 export type Profile = {
 	id: ProfileId,
@@ -119,6 +176,24 @@ export type ProfileCreated = {
 
 /**  The id of a profile. */
 export type ProfileId = string;
+
+/**  One recognised part of the line, for a chip. */
+export type QuickAddSpan = {
+	kind: SpanKind,
+	range: TextRange,
+	/**  The words as typed. */
+	text: string,
+	/**  What they mean, for the chip: "Tomorrow 17:00", "P1", "#home". */
+	label: string,
+};
+
+/**  A task's recurrence as the UI sees it. */
+export type Recurrence = {
+	/**  The rule, e.g. `FREQ=MONTHLY;BYMONTHDAY=1`. */
+	rrule: string,
+	/**  The rule in words, e.g. "every month on the 1st". */
+	label: string,
+};
 
 /**  A new profile registering itself (the first one on the computer becomes the administrator). */
 export type RegisterInput = {
@@ -157,6 +232,138 @@ export type SessionInfo = {
 
 /**  The session was locked (by the idle lock or from another window): show the lock screen. */
 export type SessionLocked = null;
+
+/**  What a recognised span means. */
+export type SpanKind = "due" | "recurrence" | "priority" | "tag";
+
+/**  A tag and how many open tasks carry it. */
+export type TagCount = {
+	tag: string,
+	count: number,
+};
+
+/**  A task as the UI sees it. */
+export type Task = {
+	id: TaskId,
+	title: string,
+	notes: string,
+	due: Due | null,
+	/**  The due instant, RFC 3339 UTC (the start of the day for all-day tasks). */
+	dueAt: string | null,
+	priority: Priority,
+	tags: string[],
+	status: TaskStatus,
+	completedAt: string | null,
+	recurrence: Recurrence | null,
+	deletedAt: string | null,
+	createdAt: string,
+	updatedAt: string,
+	/**  Open and past due, now. */
+	overdue: boolean,
+	/**  Due today (in the user's time zone). */
+	dueToday: boolean,
+};
+
+/**  A task as quick add understood it; nothing is saved yet. */
+export type TaskDraft = {
+	title: string,
+	due: Due | null,
+	priority: Priority | null,
+	tags: string[],
+	recurrence: Recurrence | null,
+	spans: QuickAddSpan[],
+};
+
+/**  The id of a task. */
+export type TaskId = string;
+
+/**  One page of a list. */
+export type TaskPage = {
+	tasks: Task[],
+	/**  Pass back for the next page; none on the last page. */
+	nextCursor: string | null,
+};
+
+/**  A partial change: only the fields given change (`null` = unchanged). */
+export type TaskPatch = {
+	title: string | null,
+	notes: string | null,
+	due: Due | null,
+	/**  Removes the due date (and with it any recurrence). */
+	clearDue?: boolean,
+	priority: Priority | null,
+	tags: string[] | null,
+	recurrence: string | null,
+	/**  Stops the task repeating. */
+	clearRecurrence?: boolean,
+};
+
+/**  What to list. */
+export type TaskQuery = {
+	view: TaskView,
+	tag: string | null,
+	priority: Priority | null,
+	/**  Due on or after this day (`YYYY-MM-DD`). */
+	dueFrom: string | null,
+	/**  Due on or before this day (`YYYY-MM-DD`). */
+	dueTo: string | null,
+	/**  Full-text search over title, notes and tags. */
+	text: string | null,
+	/**  Default: by due date (Completed: by completion; Trash: by deletion). */
+	sort: TaskSort | null,
+	/**  From the previous page's `nextCursor`. */
+	cursor: string | null,
+	/**  Page size, 1–200 (default 50). */
+	limit: number | null,
+};
+
+/**  Order of a list. */
+export type TaskSort = 
+/**  Soonest due first, undated last. */
+"due" | 
+/**  Most urgent first, then soonest due. */
+"priority" | 
+/**  Newest first. */
+"created" | 
+/**  Alphabetical. */
+"title";
+
+/**  Open or done. */
+export type TaskStatus = "open" | "done";
+
+/**  Which list. */
+export type TaskView = 
+/**  Every open task. */
+"inbox" | 
+/**  Open tasks due today or earlier. */
+"today" | 
+/**  Open tasks due after today. */
+"upcoming" | 
+/**  Open tasks past their due date (or time). */
+"overdue" | 
+/**  Done tasks, most recent first. */
+"completed" | 
+/**  Deleted tasks, most recent first. */
+"trash";
+
+/**  Tasks changed (in any window): refresh the lists and counts. */
+export type TasksChanged = null;
+
+/**  A range of the input in UTF-16 code units (JavaScript string indices). */
+export type TextRange = {
+	start: number,
+	end: number,
+};
+
+/**  How many tasks each view holds. */
+export type ViewCounts = {
+	inbox: number,
+	today: number,
+	upcoming: number,
+	overdue: number,
+	completed: number,
+	trash: number,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -632,9 +632,12 @@ async fn complete_in(conn: &mut SqliteConnection, session: &Session, id: &TaskId
     Ok(())
 }
 
+/// A recorded completion: its id and the due date (date, time, instant) the task had.
+type CompletionRow = (String, Option<String>, Option<String>, Option<String>);
+
 async fn uncomplete_in(conn: &mut SqliteConnection, session: &Session, id: &TaskId, now: Now) -> Result<(), CoreError> {
     let row = fetch(conn, session, id).await?;
-    let last: Option<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    let last: Option<CompletionRow> = sqlx::query_as(
         "SELECT id, due_date, due_time, due_at FROM task_completions WHERE task_id = ?1 \
          ORDER BY completed_at DESC, id DESC LIMIT 1",
     )

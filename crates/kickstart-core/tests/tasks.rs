@@ -145,7 +145,7 @@ async fn another_profiles_tasks_are_invisible_and_untouchable() {
     assert_not_found(tasks.uncomplete(&bob, &secret.id).await);
     assert_not_found(tasks.delete(&bob, &secret.id).await);
     assert_not_found(tasks.restore(&bob, &secret.id).await);
-    let bulk = tasks.bulk(&bob, &[secret.id.clone()], BulkAction::Delete).await.expect("bulk");
+    let bulk = tasks.bulk(&bob, std::slice::from_ref(&secret.id), BulkAction::Delete).await.expect("bulk");
     assert_eq!(bulk.affected, 0, "bulk changes skip other profiles' ids");
     assert_eq!(titles(&t, &bob, TaskQuery::view(TaskView::Inbox)).await, ["bob's task"]);
     assert_eq!(

@@ -1,4 +1,5 @@
 import type { AppStatus, Profile, SessionInfo } from "../features/auth/api";
+import type { Task, ViewCounts } from "../features/tasks/api";
 
 export function profile(overrides: Partial<Profile> = {}): Profile {
   return {
@@ -26,3 +27,33 @@ export const signedIn = (s: SessionInfo = session()): AppStatus => ({
   hasProfiles: true,
   session: s,
 });
+
+export function task(overrides: Partial<Task> = {}): Task {
+  return {
+    id: "0190a5b2-0000-7000-8000-0000000000a1",
+    title: "Buy milk",
+    notes: "",
+    due: null,
+    dueAt: null,
+    priority: "p4",
+    tags: [],
+    status: "open",
+    completedAt: null,
+    recurrence: null,
+    deletedAt: null,
+    createdAt: "2025-01-02T10:00:00Z",
+    updatedAt: "2025-01-02T10:00:00Z",
+    overdue: false,
+    dueToday: false,
+    ...overrides,
+  };
+}
+
+export const noCounts: ViewCounts = {
+  inbox: 0,
+  today: 0,
+  upcoming: 0,
+  overdue: 0,
+  completed: 0,
+  trash: 0,
+};

@@ -125,7 +125,7 @@ export function AppFrame({ session }: { session: SessionInfo }) {
           <h1 id="page-title">{current?.label}</h1>
           <p className="muted">{current?.description}</p>
         </header>
-        <div className="page-body">
+        <div className={page === "tasks" ? "page-body page-body-flush" : "page-body"}>
           {page === "chat" && <ChatPage />}
           {page === "tasks" && <TasksPage />}
           {page === "agents" && <AgentsPage />}
