@@ -64,6 +64,7 @@ struct Token<'a> {
     /// Lowercased, without trailing punctuation.
     word: String,
     utf16: (u32, u32),
+    bytes: (usize, usize),
     literal: bool,
 }
 
@@ -75,7 +76,7 @@ fn tokenize<'a>(text: &'a str, literal: &[TextRange]) -> Vec<Token<'a>> {
         let raw = &text[from..to];
         let word = raw.trim_end_matches([',', '.', ';', '!', '?', ')']).to_lowercase();
         let literal = literal.iter().any(|r| r.start < u_to && u_from < r.end);
-        tokens.push(Token { raw, word, utf16: (u_from, u_to), literal });
+        tokens.push(Token { raw, word, utf16: (u_from, u_to), bytes: (from, to), literal });
     };
     for (index, ch) in text.char_indices() {
         if ch.is_whitespace() {
@@ -562,7 +563,7 @@ pub fn parse(text: &str, literal: &[TextRange], now: DateTime<Utc>, tz: Tz) -> T
                 draft.spans.push(QuickAddSpan {
                     kind,
                     range: TextRange { start: tokens[i].utf16.0, end: last.utf16.1 },
-                    text: tokens[i..i + used].iter().map(|t| t.raw).collect::<Vec<_>>().join(" "),
+                    text: text[tokens[i].bytes.0..last.bytes.1].to_owned(),
                     label,
                 });
                 consumed[i..i + used].iter_mut().for_each(|c| *c = true);
