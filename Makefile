@@ -3,13 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-e2e check-core-deps dev
+.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-e2e check-core-deps dev bench bench-app
 
 help:
 	@echo "make run    set up, build the UI and start the app"
 	@echo "make test   set up, then every check and test, end to end under Xvfb"
 	@echo "make dev    the app with hot reload of the UI"
 	@echo "make fmt    format Rust and the UI"
+	@echo "make bench  benchmarks (criterion); method and figures in docs/BENCHMARKS.md"
 
 setup:
 	@scripts/setup.sh run
@@ -58,3 +59,11 @@ test-e2e: ui
 
 test: setup-test lint check-core-deps test-rust test-ui test-e2e
 	@echo "make test: all checks and tests passed"
+
+# Benchmarks, never timed tests: criterion over a 100 000-task profile (see docs/BENCHMARKS.md).
+bench: setup
+	$(CARGO) bench --locked -p kickstart-core --bench tasks -- --noplot
+
+# The real app (release build) with 100 000 tasks: time to the Tasks page's first rows.
+bench-app:
+	scripts/bench-app.sh

@@ -35,6 +35,7 @@ CREATE INDEX tasks_open_by_date ON tasks (profile_id, due_date)
 CREATE INDEX tasks_open_by_priority ON tasks (profile_id, priority, COALESCE(due_at, '~'), id)
     WHERE deleted_at IS NULL AND status = 'open';
 CREATE INDEX tasks_by_created ON tasks (profile_id, created_at, id);
+CREATE INDEX tasks_by_position ON tasks (profile_id, position);
 CREATE INDEX tasks_done_by_completed ON tasks (profile_id, completed_at, id)
     WHERE deleted_at IS NULL AND status = 'done';
 CREATE INDEX tasks_trash_by_deleted ON tasks (profile_id, deleted_at, id)

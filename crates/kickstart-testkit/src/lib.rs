@@ -3,6 +3,8 @@
 //! [`TestCore`] is a real [`Core`] over a real SQLite file in a temporary folder, with a manual
 //! clock and cheap password hashing.
 
+pub mod seed;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 

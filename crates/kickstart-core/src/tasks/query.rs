@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::{Due, Priority, TagCount, Task, TaskRow, Tasks, TASK_COLUMNS};
+use super::recurrence::{anchor, localize};
+use super::{Due, Now, Priority, TagCount, Task, TaskRow, Tasks, TASK_COLUMNS};
 use crate::auth::Session;
 use crate::{time, CoreError};
 
@@ -144,6 +145,26 @@ fn keys_of(order: &Order, row: &TaskRow) -> Vec<Value> {
     }
 }
 
+/// Today's edges as UTC instants in the stored format: views compare due instants, which the
+/// open-task index is ordered by.
+struct DayBounds {
+    today_start: String,
+    tomorrow_start: String,
+    now: String,
+}
+
+impl DayBounds {
+    fn new(now: Now) -> Self {
+        let today = now.today();
+        let start = |day: chrono::NaiveDate| time::to_db(localize(now.tz, anchor(day, None)).with_timezone(&chrono::Utc));
+        Self {
+            today_start: start(today),
+            tomorrow_start: today.succ_opt().map(start).unwrap_or_else(|| "~".into()),
+            now: time::to_db(now.utc),
+        }
+    }
+}
+
 fn bad_cursor() -> CoreError {
     CoreError::validation("cursor", "That page cursor belongs to another list; start again from the first page.")
 }
@@ -172,32 +193,35 @@ impl Tasks<'_> {
     /// A page of a view, filtered and sorted.
     pub async fn list(&self, session: &Session, query: TaskQuery) -> Result<TaskPage, CoreError> {
         let now = self.now();
-        let today = now.today().format("%Y-%m-%d").to_string();
         let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
         let order = order(query.view, query.sort);
 
         let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {TASK_COLUMNS} FROM tasks WHERE profile_id = "));
         sql.push_bind(session.profile_id.0.clone());
+        // The date views are ranges of the due instant, which is the leading key of the open-task
+        // index: a page is a short index range scan even with 100 000 tasks.
+        let bounds = DayBounds::new(now);
         const OPEN: &str = " AND deleted_at IS NULL AND status = 'open'";
         match query.view {
             TaskView::Inbox => {
                 sql.push(OPEN);
             }
             TaskView::Today => {
-                sql.push(OPEN).push(" AND due_date <= ").push_bind(today.clone());
+                sql.push(OPEN).push(" AND COALESCE(due_at, '~') < ").push_bind(bounds.tomorrow_start.clone());
             }
             TaskView::Upcoming => {
-                sql.push(OPEN).push(" AND due_date > ").push_bind(today.clone());
+                sql.push(OPEN)
+                    .push(" AND COALESCE(due_at, '~') >= ")
+                    .push_bind(bounds.tomorrow_start.clone())
+                    .push(" AND due_at IS NOT NULL");
             }
             TaskView::Overdue => {
                 sql.push(OPEN)
-                    .push(" AND due_date <= ")
-                    .push_bind(today.clone())
-                    .push(" AND ((due_time IS NULL AND due_date < ")
-                    .push_bind(today.clone())
-                    .push(") OR (due_time IS NOT NULL AND due_at < ")
-                    .push_bind(time::to_db(now.utc))
-                    .push("))");
+                    .push(" AND COALESCE(due_at, '~') < ")
+                    .push_bind(bounds.now.clone())
+                    .push(" AND (due_at < ")
+                    .push_bind(bounds.today_start.clone())
+                    .push(" OR due_time IS NOT NULL)");
             }
             TaskView::Completed => {
                 sql.push(" AND deleted_at IS NULL AND status = 'done'");
@@ -258,24 +282,27 @@ impl Tasks<'_> {
         Ok(TaskPage { tasks: rows.into_iter().map(|row| row.into_task(now)).collect(), next_cursor })
     }
 
-    /// How many tasks each view holds.
+    /// How many tasks each view holds. Each count is a range of one of the partial indexes.
     pub async fn counts(&self, session: &Session) -> Result<ViewCounts, CoreError> {
-        let now = self.now();
-        let today = now.today().format("%Y-%m-%d").to_string();
-        let row: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        let bounds = DayBounds::new(self.now());
+        let row: (i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
             "SELECT \
-               COALESCE(SUM(deleted_at IS NULL AND status = 'open'), 0), \
-               COALESCE(SUM(deleted_at IS NULL AND status = 'open' AND due_date <= ?2), 0), \
-               COALESCE(SUM(deleted_at IS NULL AND status = 'open' AND due_date > ?2), 0), \
-               COALESCE(SUM(deleted_at IS NULL AND status = 'open' AND due_date <= ?2 AND \
-                   ((due_time IS NULL AND due_date < ?2) OR (due_time IS NOT NULL AND due_at < ?3))), 0), \
-               COALESCE(SUM(deleted_at IS NULL AND status = 'done'), 0), \
-               COALESCE(SUM(deleted_at IS NOT NULL), 0) \
-             FROM tasks WHERE profile_id = ?1",
+               (SELECT COUNT(*) FROM tasks WHERE profile_id = ?1 AND deleted_at IS NULL AND status = 'open'), \
+               (SELECT COUNT(*) FROM tasks WHERE profile_id = ?1 AND deleted_at IS NULL AND status = 'open' \
+                  AND COALESCE(due_at, '~') < ?3), \
+               (SELECT COUNT(*) FROM tasks WHERE profile_id = ?1 AND deleted_at IS NULL AND status = 'open' \
+                  AND COALESCE(due_at, '~') >= ?3 AND COALESCE(due_at, '~') < '~'), \
+               (SELECT COUNT(*) FROM tasks WHERE profile_id = ?1 AND deleted_at IS NULL AND status = 'open' \
+                  AND COALESCE(due_at, '~') < ?2), \
+               (SELECT COUNT(*) FROM tasks WHERE profile_id = ?1 AND deleted_at IS NULL AND status = 'open' \
+                  AND COALESCE(due_at, '~') >= ?2 AND COALESCE(due_at, '~') < ?4 AND due_time IS NOT NULL), \
+               (SELECT COUNT(*) FROM tasks WHERE profile_id = ?1 AND deleted_at IS NULL AND status = 'done'), \
+               (SELECT COUNT(*) FROM tasks WHERE profile_id = ?1 AND deleted_at IS NOT NULL)",
         )
         .bind(&session.profile_id)
-        .bind(&today)
-        .bind(time::to_db(now.utc))
+        .bind(&bounds.today_start)
+        .bind(&bounds.tomorrow_start)
+        .bind(&bounds.now)
         .fetch_one(self.core.db.pool())
         .await?;
         let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
@@ -283,9 +310,9 @@ impl Tasks<'_> {
             inbox: n(row.0),
             today: n(row.1),
             upcoming: n(row.2),
-            overdue: n(row.3),
-            completed: n(row.4),
-            trash: n(row.5),
+            overdue: n(row.3) + n(row.4),
+            completed: n(row.5),
+            trash: n(row.6),
         })
     }
 
