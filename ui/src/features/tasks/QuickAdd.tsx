@@ -155,11 +155,10 @@ export function QuickAdd({
       });
       onCreated(task);
     } catch (e) {
-      setText((current) => {
-        if (current !== "") return current;
+      if (!inputRef.current?.value) {
+        setText(submitted.text);
         setLiteral(submitted.literal);
-        return submitted.text;
-      });
+      }
       setSubmitError(e);
     }
   };

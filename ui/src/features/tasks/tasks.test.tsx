@@ -169,6 +169,30 @@ describe("tasks", () => {
     expect(screen.queryByTestId("quick-add-chip-priority")).not.toBeInTheDocument();
   });
 
+  it("clears the line at once so the next task can be typed, and puts it back if saving fails", async () => {
+    let release: (value: unknown) => void = () => {};
+    const { user, callsTo } = renderApp(
+      tasksBackend({
+        tasks_parse: fakeParse,
+        tasks_create: () =>
+          new Promise((resolve) => {
+            release = resolve;
+          }).then(() => ipcError("Validation", "Give the task a title.", { field: "title" })),
+      }),
+    );
+    await openTasks(user);
+    const input = screen.getByTestId("quick-add");
+    await user.type(input, "first task{Enter}");
+    expect(input).toHaveValue("");
+    await vi.waitFor(() => expect(callsTo("tasks_create")).toHaveLength(1));
+    // Saving fails while the line is empty: the words come back with the error.
+    release(null);
+    await vi.waitFor(() => expect(input).toHaveValue("first task"));
+    expect(await screen.findByTestId("quick-add-error")).toHaveTextContent(
+      "Give the task a title.",
+    );
+  });
+
   it("saves a title from the detail panel and shows a validation error under it", async () => {
     let current = task({ id: "t1", title: "Buy milk" });
     const { user, callsTo } = renderApp(
