@@ -37,19 +37,27 @@ fn tasks(c: &mut Criterion) {
     let mut group = c.benchmark_group("tasks_100k");
     group.sample_size(30);
 
-    for view in [TaskView::Inbox, TaskView::Today, TaskView::Upcoming, TaskView::Overdue, TaskView::Completed, TaskView::Trash] {
+    for view in
+        [TaskView::Inbox, TaskView::Today, TaskView::Upcoming, TaskView::Overdue, TaskView::Completed, TaskView::Trash]
+    {
         group.bench_function(format!("first_page_{view:?}").to_lowercase(), |b| {
             b.to_async(&runtime).iter(|| async { tasks.list(&session, TaskQuery::view(view)).await.expect("list") });
         });
     }
     group.bench_function("tag_filter", |b| {
         b.to_async(&runtime).iter(|| async {
-            tasks.list(&session, TaskQuery { tag: Some("garden".into()), ..TaskQuery::view(TaskView::Inbox) }).await.expect("list")
+            tasks
+                .list(&session, TaskQuery { tag: Some("garden".into()), ..TaskQuery::view(TaskView::Inbox) })
+                .await
+                .expect("list")
         });
     });
     group.bench_function("full_text_search", |b| {
         b.to_async(&runtime).iter(|| async {
-            tasks.list(&session, TaskQuery { text: Some("passport ren".into()), ..TaskQuery::view(TaskView::Inbox) }).await.expect("list")
+            tasks
+                .list(&session, TaskQuery { text: Some("passport ren".into()), ..TaskQuery::view(TaskView::Inbox) })
+                .await
+                .expect("list")
         });
     });
     group.bench_function("view_counts", |b| {
@@ -73,7 +81,9 @@ fn tasks(c: &mut Criterion) {
             let mut rng = StdRng::seed_from_u64(iters);
             let mut ids = Vec::new();
             for n in 0..iters {
-                ids.push(tasks.create(session, realistic_task(&mut rng, today(), n as usize)).await.expect("create").id);
+                ids.push(
+                    tasks.create(session, realistic_task(&mut rng, today(), n as usize)).await.expect("create").id,
+                );
             }
             let started = Instant::now();
             for id in &ids {

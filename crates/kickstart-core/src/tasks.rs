@@ -505,23 +505,13 @@ impl<'a> Tasks<'a> {
     /// Completes a task. A recurring task moves to its next occurrence and stays open (until its
     /// rule ends); either way the completion is recorded.
     pub async fn complete(&self, session: &Session, id: &TaskId) -> Result<Task, CoreError> {
-        let now = self.now();
-        let mut tx = self.begin().await?;
-        complete_in(&mut tx, session, id, now).await?;
-        let row = fetch(&mut tx, session, id).await?;
-        tx.commit().await?;
-        Ok(row.into_task(now))
+        self.change_one(session, id, async |conn, now| complete_in(conn, session, id, now).await).await
     }
 
     /// Undoes the last completion: reopens a done task, or moves a recurring task back to the
     /// due date it had before.
     pub async fn uncomplete(&self, session: &Session, id: &TaskId) -> Result<Task, CoreError> {
-        let now = self.now();
-        let mut tx = self.begin().await?;
-        uncomplete_in(&mut tx, session, id, now).await?;
-        let row = fetch(&mut tx, session, id).await?;
-        tx.commit().await?;
-        Ok(row.into_task(now))
+        self.change_one(session, id, async |conn, now| uncomplete_in(conn, session, id, now).await).await
     }
 
     /// Moves a task to the trash.
@@ -535,9 +525,19 @@ impl<'a> Tasks<'a> {
     }
 
     async fn set_deleted(&self, session: &Session, id: &TaskId, deleted: bool) -> Result<Task, CoreError> {
+        self.change_one(session, id, async |conn, now| set_deleted_in(conn, session, id, deleted, now).await).await
+    }
+
+    /// Runs one change to a task in a transaction and returns the task as it is afterwards.
+    async fn change_one(
+        &self,
+        session: &Session,
+        id: &TaskId,
+        change: impl AsyncFnOnce(&mut SqliteConnection, Now) -> Result<(), CoreError>,
+    ) -> Result<Task, CoreError> {
         let now = self.now();
         let mut tx = self.begin().await?;
-        set_deleted_in(&mut tx, session, id, deleted, now).await?;
+        change(&mut tx, now).await?;
         let row = fetch(&mut tx, session, id).await?;
         tx.commit().await?;
         Ok(row.into_task(now))

@@ -156,7 +156,8 @@ struct DayBounds {
 impl DayBounds {
     fn new(now: Now) -> Self {
         let today = now.today();
-        let start = |day: chrono::NaiveDate| time::to_db(localize(now.tz, anchor(day, None)).with_timezone(&chrono::Utc));
+        let start =
+            |day: chrono::NaiveDate| time::to_db(localize(now.tz, anchor(day, None)).with_timezone(&chrono::Utc));
         Self {
             today_start: start(today),
             tomorrow_start: today.succ_opt().map(start).unwrap_or_else(|| "~".into()),
