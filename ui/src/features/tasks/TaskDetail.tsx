@@ -300,7 +300,7 @@ function TaskForm({ task, onDeleted }: { task: Task; onDeleted: (task: Task) => 
             type="time"
             name="dueTime"
             aria-label="Due time (optional)"
-            className="input"
+            className={dueTime ? "input" : "input input-empty"}
             value={dueTime}
             disabled={dueDate === ""}
             onChange={(event) => setDueTime(event.target.value)}
