@@ -612,14 +612,7 @@ async fn complete_in(conn: &mut SqliteConnection, session: &Session, id: &TaskId
         Some(next) => {
             let time = row.due_time.as_ref().map(|_| next.time());
             let (date, time, at) = due_columns(row.tz(), next.date(), time);
-            sqlx::query("UPDATE tasks SET due_date = ?1, due_time = ?2, due_at = ?3, updated_at = ?4 WHERE id = ?5")
-                .bind(date)
-                .bind(time)
-                .bind(at)
-                .bind(&stamp)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            move_due(conn, id, Some(&date), time.as_deref(), Some(&at), &stamp).await?;
         }
         None => {
             sqlx::query("UPDATE tasks SET status = 'done', completed_at = ?1, updated_at = ?1 WHERE id = ?2")
@@ -629,6 +622,26 @@ async fn complete_in(conn: &mut SqliteConnection, session: &Session, id: &TaskId
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// Moves a task's due date (a recurring task stepping forward, or an undo stepping back).
+async fn move_due(
+    conn: &mut SqliteConnection,
+    id: &TaskId,
+    date: Option<&str>,
+    time: Option<&str>,
+    at: Option<&str>,
+    stamp: &str,
+) -> Result<(), CoreError> {
+    sqlx::query("UPDATE tasks SET due_date = ?1, due_time = ?2, due_at = ?3, updated_at = ?4 WHERE id = ?5")
+        .bind(date)
+        .bind(time)
+        .bind(at)
+        .bind(stamp)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -652,14 +665,7 @@ async fn uncomplete_in(conn: &mut SqliteConnection, session: &Session, id: &Task
             .execute(&mut *conn)
             .await?;
     } else if let (Some(_), Some((_, Some(date), time, Some(at)))) = (&row.rrule, &last) {
-        sqlx::query("UPDATE tasks SET due_date = ?1, due_time = ?2, due_at = ?3, updated_at = ?4 WHERE id = ?5")
-            .bind(date)
-            .bind(time)
-            .bind(at)
-            .bind(&stamp)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        move_due(conn, id, Some(date), time.as_deref(), Some(at), &stamp).await?;
     } else {
         return Ok(());
     }
