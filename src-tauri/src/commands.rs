@@ -4,4 +4,5 @@
 
 pub mod auth;
 pub mod profiles;
+pub mod providers;
 pub mod tasks;

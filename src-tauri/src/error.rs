@@ -3,6 +3,8 @@
 //! safe message.
 
 use kickstart_core::auth::AuthError;
+use kickstart_core::providers::ProviderErrorKind;
+use kickstart_core::secrets::SecretError;
 use kickstart_core::CoreError;
 use serde::Serialize;
 
@@ -29,6 +31,26 @@ pub enum ErrorCode {
     NotFound,
     /// Clashes with what is stored; `field` may name the input.
     Conflict,
+    /// The provider refused the API key (401/403).
+    ProviderAuth,
+    /// The provider is limiting requests; `retryAfterSecs` when it said how long to wait.
+    ProviderRateLimited,
+    /// The provider is overloaded or failing (5xx).
+    ProviderUnavailable,
+    /// The provider could not be reached, or the connection broke.
+    ProviderUnreachable,
+    /// The provider did not answer in time.
+    ProviderTimeout,
+    /// The provider refused the request (bad request, unknown model).
+    ProviderRejected,
+    /// The conversation is longer than the model accepts.
+    ContextTooLong,
+    /// The provider's answer was not what its API promises.
+    ProviderMalformed,
+    /// No system keychain answers and the encrypted vault is off; the message says what to do.
+    SecretStoreUnavailable,
+    /// The key is in the encrypted vault, which is not open.
+    VaultLocked,
     /// Something failed inside the app; details are in the log.
     Internal,
 }
@@ -76,6 +98,26 @@ impl From<CoreError> for IpcError {
             CoreError::Conflict { field, .. } => {
                 Self { field: field.map(Into::into), ..Self::new(ErrorCode::Conflict, message) }
             }
+            CoreError::Provider(provider) => {
+                let code = match provider.kind {
+                    ProviderErrorKind::Auth => ErrorCode::ProviderAuth,
+                    ProviderErrorKind::RateLimited => ErrorCode::ProviderRateLimited,
+                    ProviderErrorKind::Unavailable => ErrorCode::ProviderUnavailable,
+                    ProviderErrorKind::Unreachable => ErrorCode::ProviderUnreachable,
+                    ProviderErrorKind::Timeout => ErrorCode::ProviderTimeout,
+                    ProviderErrorKind::Rejected => ErrorCode::ProviderRejected,
+                    ProviderErrorKind::ContextTooLong => ErrorCode::ContextTooLong,
+                    ProviderErrorKind::Malformed => ErrorCode::ProviderMalformed,
+                };
+                Self { retry_after_secs: provider.retry_after_secs, ..Self::new(code, message) }
+            }
+            CoreError::Secret(secret) => match secret {
+                SecretError::Unavailable { .. } => {
+                    Self { field: Some("apiKey".into()), ..Self::new(ErrorCode::SecretStoreUnavailable, message) }
+                }
+                SecretError::VaultLocked => Self::new(ErrorCode::VaultLocked, message),
+                SecretError::Failed(_) => internal(&secret),
+            },
             CoreError::Store(store) => internal(&store),
         }
     }

@@ -9,3 +9,7 @@ pub struct SessionLocked;
 /// Tasks changed (in any window): refresh the lists and counts.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct TasksChanged;
+
+/// Provider connections changed (in any window): refresh the Providers settings and pickers.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct ProvidersChanged;

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kickstart_core::auth::PasswordParams;
+use kickstart_core::secrets::{KeyringStore, SecretStore};
 use kickstart_core::{Core, CoreConfig};
 use tauri::{Manager, Runtime};
 use tauri_specta::Event;
@@ -61,18 +62,34 @@ macro_rules! specta_builder {
                 $crate::commands::tasks::tasks_counts,
                 $crate::commands::tasks::tasks_tags,
                 $crate::commands::tasks::tasks_bulk::<$runtime>,
+                $crate::commands::providers::providers_presets,
+                $crate::commands::providers::providers_list,
+                $crate::commands::providers::providers_create::<$runtime>,
+                $crate::commands::providers::providers_update::<$runtime>,
+                $crate::commands::providers::providers_delete::<$runtime>,
+                $crate::commands::providers::providers_set_default::<$runtime>,
+                $crate::commands::providers::providers_check,
+                $crate::commands::providers::providers_models,
+                $crate::commands::providers::secrets_status,
+                $crate::commands::providers::secrets_enable_vault,
             ])
-            .events(tauri_specta::collect_events![$crate::events::SessionLocked, $crate::events::TasksChanged])
+            .events(tauri_specta::collect_events![
+                $crate::events::SessionLocked,
+                $crate::events::TasksChanged,
+                $crate::events::ProvidersChanged
+            ])
     };
 }
 
-/// Where the app keeps its data, and how hard it hashes passwords.
-#[derive(Debug, Clone)]
+/// Where the app keeps its data and secrets, and how hard it hashes passwords.
+#[derive(Clone)]
 pub struct AppOptions {
     /// The data folder; `None` = the platform's app data folder (or `KICKSTART_DATA_DIR`).
     pub data_dir: Option<PathBuf>,
     /// Argon2id cost; production in the app, cheap in tests.
     pub password_params: PasswordParams,
+    /// Where API keys go: the system keychain in the app, the keyring mock store in tests.
+    pub secret_store: Arc<dyn SecretStore>,
 }
 
 impl Default for AppOptions {
@@ -88,6 +105,7 @@ impl Default for AppOptions {
         Self {
             data_dir: from_args.or_else(|| std::env::var_os("KICKSTART_DATA_DIR").map(PathBuf::from)),
             password_params: PasswordParams::production(),
+            secret_store: Arc::new(KeyringStore::system()),
         }
     }
 }
@@ -123,8 +141,11 @@ pub fn build_app<R: Runtime>(
         Some(dir) => dir,
         None => app.path().app_data_dir()?,
     };
-    let config =
-        CoreConfig { password_params: options.password_params, ..CoreConfig::new(data_dir.join("kickstart.db")) };
+    let config = CoreConfig {
+        password_params: options.password_params,
+        secret_store: options.secret_store,
+        ..CoreConfig::new(data_dir.join("kickstart.db"))
+    };
     let core = Arc::new(tauri::async_runtime::block_on(Core::open(config))?);
     tracing::info!(data_dir = %data_dir.display(), "core ready");
     app.manage(AppState { core: core.clone() });

@@ -2,7 +2,10 @@
 //! what the UI sends and receives, including every error code.
 
 use kickstart_app::{build_app, specta_builder, AppOptions};
+use std::sync::Arc;
+
 use kickstart_core::auth::PasswordParams;
+use kickstart_core::secrets::KeyringStore;
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -19,8 +22,11 @@ struct TestApp {
 impl TestApp {
     fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let options =
-            AppOptions { data_dir: Some(dir.path().to_owned()), password_params: PasswordParams::fast_for_tests() };
+        let options = AppOptions {
+            data_dir: Some(dir.path().to_owned()),
+            password_params: PasswordParams::fast_for_tests(),
+            secret_store: Arc::new(KeyringStore::mock()),
+        };
         let app = build_app(mock_builder(), mock_context(noop_assets()), specta_builder!(MockRuntime), options)
             .expect("the app builds on the mock runtime");
         let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");

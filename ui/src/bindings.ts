@@ -65,10 +65,31 @@ export const commands = {
 	tasksTags: () => typedError<TagCount[], IpcError>(__TAURI_INVOKE("tasks_tags")),
 	/**  One change to many tasks, in one transaction. */
 	tasksBulk: (ids: TaskId[], action: BulkAction) => typedError<BulkResult, IpcError>(__TAURI_INVOKE("tasks_bulk", { ids, action })),
+	/**  The presets of the "Add provider" dialog. */
+	providersPresets: () => typedError<ProviderPreset[], IpcError>(__TAURI_INVOKE("providers_presets")),
+	/**  The profile's connections, the default first. */
+	providersList: () => typedError<ProviderConnection[], IpcError>(__TAURI_INVOKE("providers_list")),
+	/**  Saves a new connection; its key goes to the keychain (or the vault). */
+	providersCreate: (input: NewConnection) => typedError<ProviderConnection, IpcError>(__TAURI_INVOKE("providers_create", { input })),
+	/**  Changes a connection; only the fields given change. */
+	providersUpdate: (id: ProviderConnectionId, patch: ConnectionPatch) => typedError<ProviderConnection, IpcError>(__TAURI_INVOKE("providers_update", { id, patch })),
+	/**  Removes a connection and its key. */
+	providersDelete: (id: ProviderConnectionId) => typedError<null, IpcError>(__TAURI_INVOKE("providers_delete", { id })),
+	/**  Makes a connection the profile's default. */
+	providersSetDefault: (id: ProviderConnectionId) => typedError<ProviderConnection, IpcError>(__TAURI_INVOKE("providers_set_default", { id })),
+	/**  "Test connection": a real request to the server, with its latency and models. */
+	providersCheck: (id: ProviderConnectionId) => typedError<ConnectionCheck, IpcError>(__TAURI_INVOKE("providers_check", { id })),
+	/**  The models the connection's server offers. */
+	providersModels: (id: ProviderConnectionId) => typedError<ModelInfo[], IpcError>(__TAURI_INVOKE("providers_models", { id })),
+	/**  Whether a keychain answers, and the state of the encrypted vault. */
+	secretsStatus: () => typedError<SecretsStatus, IpcError>(__TAURI_INVOKE("secrets_status")),
+	/**  Turns on the encrypted vault (the login password is asked again). */
+	secretsEnableVault: (password: string) => typedError<SecretsStatus, IpcError>(__TAURI_INVOKE("secrets_enable_vault", { password })),
 };
 
 /** Events */
 export const events = {
+	providersChanged: makeEvent<ProvidersChanged, ProvidersChanged>("providers-changed"),
 	sessionLocked: makeEvent<SessionLocked, SessionLocked>("session-locked"),
 	tasksChanged: makeEvent<TasksChanged, TasksChanged>("tasks-changed"),
 };
@@ -88,6 +109,26 @@ export type BulkAction = { type: "complete" } | { type: "reopen" } | { type: "de
 /**  How many tasks a bulk change touched (ids of other profiles or unknown ids are skipped). */
 export type BulkResult = {
 	affected: number,
+};
+
+/**  The result of "Test connection". */
+export type ConnectionCheck = {
+	latencyMs: number,
+	/**  The models, when the server lists them. */
+	models: ModelInfo[] | null,
+	message: string,
+};
+
+/**  A change to a connection: only the fields given change. */
+export type ConnectionPatch = {
+	name: string | null,
+	baseUrl: string | null,
+	/**  An empty string clears it. */
+	defaultModel: string | null,
+	/**  A new key replaces the stored one. */
+	apiKey: string | null,
+	/**  Removes the stored key. */
+	clearKey?: boolean,
 };
 
 /**  An administrator creating a profile for someone. */
@@ -128,6 +169,26 @@ export type ErrorCode =
 "NotFound" | 
 /**  Clashes with what is stored; `field` may name the input. */
 "Conflict" | 
+/**  The provider refused the API key (401/403). */
+"ProviderAuth" | 
+/**  The provider is limiting requests; `retryAfterSecs` when it said how long to wait. */
+"ProviderRateLimited" | 
+/**  The provider is overloaded or failing (5xx). */
+"ProviderUnavailable" | 
+/**  The provider could not be reached, or the connection broke. */
+"ProviderUnreachable" | 
+/**  The provider did not answer in time. */
+"ProviderTimeout" | 
+/**  The provider refused the request (bad request, unknown model). */
+"ProviderRejected" | 
+/**  The conversation is longer than the model accepts. */
+"ContextTooLong" | 
+/**  The provider's answer was not what its API promises. */
+"ProviderMalformed" | 
+/**  No system keychain answers and the encrypted vault is off; the message says what to do. */
+"SecretStoreUnavailable" | 
+/**  The key is in the encrypted vault, which is not open. */
+"VaultLocked" | 
 /**  Something failed inside the app; details are in the log. */
 "Internal";
 
@@ -139,6 +200,26 @@ export type IpcError = {
 	field: string | null,
 	/**  For [`ErrorCode::Throttled`]: seconds until the next attempt is allowed. */
 	retryAfterSecs: number | null,
+};
+
+/**  Where one connection's key is kept. */
+export type KeyStorage = "none" | "keychain" | "vault";
+
+/**  A model a server offers. */
+export type ModelInfo = {
+	id: string,
+	ownedBy: string | null,
+};
+
+/**  A new connection. */
+export type NewConnection = {
+	kind: ProviderKind,
+	name: string,
+	baseUrl: string,
+	defaultModel: string | null,
+	/**  `None` or empty: no key. */
+	apiKey: string | null,
+	makeDefault?: boolean,
 };
 
 /**  A new task. */
@@ -176,6 +257,47 @@ export type ProfileCreated = {
 
 /**  The id of a profile. */
 export type ProfileId = string;
+
+/**  A saved connection, as the UI sees it: whether it has a key, never the key. */
+export type ProviderConnection = {
+	id: ProviderConnectionId,
+	kind: ProviderKind,
+	name: string,
+	baseUrl: string,
+	defaultModel: string | null,
+	/**  The profile's default connection (at most one). */
+	isDefault: boolean,
+	hasKey: boolean,
+	keyStorage: KeyStorage,
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**  The id of a provider connection. */
+export type ProviderConnectionId = string;
+
+/**  Which API a connection speaks. */
+export type ProviderKind = 
+/**  OpenAI's own API. */
+"openai" | 
+/**  Anthropic's Messages API. */
+"anthropic" | 
+/**  Any server speaking OpenAI's Chat Completions (Ollama, LM Studio, OpenRouter, vLLM …). */
+"openaiCompatible";
+
+/**  A starting point in the "Add provider" dialog. */
+export type ProviderPreset = {
+	id: string,
+	label: string,
+	kind: ProviderKind,
+	/**  Empty for "Other OpenAI-compatible". */
+	baseUrl: string,
+	keyRequired: boolean,
+	suggestedModel: string | null,
+};
+
+/**  Provider connections changed (in any window): refresh the Providers settings and pickers. */
+export type ProvidersChanged = null;
 
 /**  One recognised part of the line, for a chip. */
 export type QuickAddSpan = {
@@ -219,6 +341,15 @@ export type Role =
 "admin" | 
 /**  Manages only their own data. */
 "member";
+
+/**  What the Providers settings show about where keys can go. */
+export type SecretsStatus = {
+	/**  A system keychain is reachable. */
+	keychain: boolean,
+	/**  When it is not: what to install or enable, in plain words. */
+	keychainHelp: string | null,
+	vault: VaultState,
+};
 
 /**  What the UI may know about the current session. */
 export type SessionInfo = {
@@ -354,6 +485,15 @@ export type TextRange = {
 	start: number,
 	end: number,
 };
+
+/**  The state of the vault for the signed-in profile. */
+export type VaultState = 
+/**  The profile has no vault. */
+"off" | 
+/**  The vault is open for this session. */
+"unlocked" | 
+/**  The vault exists but could not be opened with this session's password (it was reset). */
+"locked";
 
 /**  How many tasks each view holds. */
 export type ViewCounts = {

@@ -8,6 +8,7 @@ import "./styles/base.css";
 import "./styles/components.css";
 import "./styles/layout.css";
 import "./styles/tasks.css";
+import "./styles/providers.css";
 
 // Before the first render, so the window never flashes the wrong theme (the CSP forbids an
 // inline script in index.html for this).

@@ -166,12 +166,25 @@ impl<'a> Auth<'a> {
         let row = ProfileRow { last_login_at: Some(now), ..row };
         tracing::info!(profile = %row.id, "signed in");
         self.core.desk.sign_in(Session { profile_id: row.id.clone() }, row.idle_lock_minutes());
+        // The password is at hand only now: open the profile's encrypted vault, if it has one.
+        self.core.vault.close_all();
+        if let Err(error) = self.core.vault.unlock(&row.id, password).await {
+            tracing::warn!(%error, "could not open the vault");
+        }
         Ok(row.into_session_info(false))
     }
 
-    /// Signs out whoever is on the desk.
+    /// Checks the signed-in profile's password again (before a sensitive change), throttled like
+    /// a sign-in.
+    pub async fn verify_password(&self, session: &Session, password: &str) -> Result<(), CoreError> {
+        let row = profiles::get(self.core.db.pool(), &session.profile_id).await?;
+        self.check_password(&row.username, password).await.map(|_| ())
+    }
+
+    /// Signs out whoever is on the desk, and forgets any open vault key.
     pub fn logout(&self) {
         self.core.desk.sign_out();
+        self.core.vault.close_all();
         tracing::info!("signed out");
     }
 
@@ -209,6 +222,7 @@ impl<'a> Auth<'a> {
             return Err(CoreError::validation("currentPassword", "Your current password is not right."));
         }
         profiles::set_password(self.core, &row.id, new_password).await?;
+        self.core.vault.rewrap(&row.id, new_password, self.core.password_params).await.map_err(CoreError::from)?;
         tracing::info!(profile = %row.id, "password changed");
         Ok(())
     }

@@ -2,6 +2,8 @@
 //! kinds every module shares (validation, not found, conflict).
 
 use crate::auth::AuthError;
+use crate::providers::ProviderError;
+use crate::secrets::SecretError;
 use crate::store::StoreError;
 
 /// Any failure of a core operation.
@@ -19,6 +21,12 @@ pub enum CoreError {
     /// The change clashes with what is stored (a duplicate name, say).
     #[error("{message}")]
     Conflict { field: Option<&'static str>, message: String },
+    /// The keychain or the vault could not keep or give a secret.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// An AI provider refused or failed.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -9,6 +9,8 @@ pub mod clock;
 mod error;
 pub mod ids;
 pub mod profiles;
+pub mod providers;
+pub mod secrets;
 pub mod store;
 pub mod tasks;
 mod time;
@@ -21,6 +23,9 @@ pub use error::CoreError;
 use auth::{Auth, Desk, LoginThrottle, PasswordParams};
 use clock::{Clock, SystemClock};
 use profiles::Profiles;
+use providers::{Http, ProviderLimits, Providers};
+use secrets::vault::Vaults;
+use secrets::{KeyringStore, SecretStore, Secrets};
 use tasks::Tasks;
 
 /// Everything [`Core::open`] needs to know.
@@ -34,6 +39,10 @@ pub struct CoreConfig {
     pub clock: Arc<dyn Clock>,
     /// The user's time zone: what "today" and "5pm" mean.
     pub time_zone: chrono_tz::Tz,
+    /// Where API keys go: the system keychain in the app, a mock store in tests.
+    pub secret_store: Arc<dyn SecretStore>,
+    /// Time limits and retries for AI provider calls.
+    pub provider_limits: ProviderLimits,
 }
 
 impl CoreConfig {
@@ -44,6 +53,8 @@ impl CoreConfig {
             password_params: PasswordParams::production(),
             clock: Arc::new(SystemClock),
             time_zone: system_time_zone(),
+            secret_store: Arc::new(KeyringStore::system()),
+            provider_limits: ProviderLimits::default(),
         }
     }
 }
@@ -66,13 +77,20 @@ pub struct Core {
     desk: Desk,
     throttle: LoginThrottle,
     time_zone: chrono_tz::Tz,
+    secret_store: Arc<dyn SecretStore>,
+    vault: Vaults,
+    http: Http,
 }
 
 impl Core {
     /// Opens (or creates) the database, applies pending migrations and returns the core.
     pub async fn open(config: CoreConfig) -> Result<Self, CoreError> {
         let db = store::Db::open(&config.database_path).await?;
+        let data_dir = config.database_path.parent().map(PathBuf::from).unwrap_or_default();
         Ok(Self {
+            vault: Vaults::new(data_dir.join("vaults")),
+            http: Http::new(config.provider_limits),
+            secret_store: config.secret_store,
             db,
             desk: Desk::new(config.clock.clone()),
             throttle: LoginThrottle::default(),
@@ -95,6 +113,16 @@ impl Core {
     /// The profile's to-do list.
     pub fn tasks(&self) -> Tasks<'_> {
         Tasks::new(self)
+    }
+
+    /// The profile's AI provider connections and clients for them.
+    pub fn providers(&self) -> Providers<'_> {
+        Providers::new(self)
+    }
+
+    /// Where the profile's API keys are kept.
+    pub fn secrets(&self) -> Secrets<'_> {
+        Secrets::new(self)
     }
 
     /// The database, for services and diagnostics.

@@ -1,9 +1,13 @@
 //! Test helpers shared by KickStartMyAI's crates and end-to-end tests.
 //!
 //! [`TestCore`] is a real [`Core`] over a real SQLite file in a temporary folder, with a manual
-//! clock and cheap password hashing.
+//! clock and cheap password hashing. [`llm_server::ScriptedLlm`] is a real HTTP server that replays
+//! scripted OpenAI- and Anthropic-format answers for provider tests.
 
+pub mod llm_server;
 pub mod seed;
+
+pub use llm_server::{RecordedRequest, Reply, ScriptedLlm, Step};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,6 +15,8 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use kickstart_core::auth::{PasswordParams, RegisterInput, Registration};
 use kickstart_core::clock::ManualClock;
+use kickstart_core::providers::ProviderLimits;
+use kickstart_core::secrets::KeyringStore;
 use kickstart_core::{Core, CoreConfig};
 use tempfile::TempDir;
 
@@ -54,12 +60,15 @@ impl TestCore {
     }
 }
 
-/// A test configuration: cheap hashing and the given clock.
+/// A test configuration: cheap hashing, the given clock, and keyring-core's in-memory mock store
+/// so tests never touch the real keychain.
 pub fn config(database_path: PathBuf, clock: Arc<ManualClock>) -> CoreConfig {
     CoreConfig {
         database_path,
         password_params: PasswordParams::fast_for_tests(),
         clock,
         time_zone: chrono_tz::Europe::Berlin,
+        secret_store: Arc::new(KeyringStore::mock()),
+        provider_limits: ProviderLimits::default(),
     }
 }

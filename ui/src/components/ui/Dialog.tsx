@@ -5,6 +5,10 @@ import { IconButton } from "./Button";
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+/** The same, inside the dialog's body (each alternative scoped, not only the first). */
+const IN_BODY = FOCUSABLE.split(", ")
+  .map((selector) => `.dialog-body ${selector}`)
+  .join(", ");
 
 export type DialogProps = {
   open: boolean;
@@ -48,7 +52,7 @@ function DialogPanel({
     const panel = panelRef.current;
     // Children may have autofocused an input already; otherwise focus the first control.
     if (panel && !panel.contains(document.activeElement)) {
-      const first = panel.querySelector<HTMLElement>(`.dialog-body ${FOCUSABLE}`);
+      const first = panel.querySelector<HTMLElement>(IN_BODY);
       (first ?? panel).focus();
     }
     return () => opener?.focus();

@@ -87,27 +87,35 @@ export type SegmentOption<T extends string> = {
   value: T;
   label: ReactNode;
   icon?: ReactNode;
+  /** A second line, shown by the `cards` variant. */
+  description?: ReactNode;
   testId?: string;
 };
 
-/** A row of mutually exclusive choices, built on real radio inputs. */
+/**
+ * Mutually exclusive choices, built on real radio inputs (arrow keys move between them): a
+ * compact row (`segmented`), or a grid of cards with a second line (`cards`).
+ */
 export function SegmentedControl<T extends string>({
   name,
   label,
   options,
   value,
   onChange,
+  variant = "segmented",
 }: {
   name: string;
   label: string;
   options: readonly SegmentOption<T>[];
   value: T;
   onChange: (value: T) => void;
+  variant?: "segmented" | "cards";
 }) {
+  const cards = variant === "cards";
   return (
-    <div className="segmented" role="radiogroup" aria-label={label}>
+    <div className={cards ? "choice-cards" : "segmented"} role="radiogroup" aria-label={label}>
       {options.map((option) => (
-        <label key={option.value} className="segment">
+        <label key={option.value} className={cards ? "choice-card" : "segment"}>
           <input
             type="radio"
             name={name}
@@ -116,10 +124,22 @@ export function SegmentedControl<T extends string>({
             onChange={() => onChange(option.value)}
             data-testid={option.testId}
           />
-          <span className="segment-face">
-            {option.icon}
-            {option.label}
-          </span>
+          {cards ? (
+            <span className="choice-card-face">
+              {option.icon && <span className="choice-card-icon">{option.icon}</span>}
+              <span className="choice-card-text">
+                <span className="choice-card-label">{option.label}</span>
+                {option.description && (
+                  <span className="choice-card-description">{option.description}</span>
+                )}
+              </span>
+            </span>
+          ) : (
+            <span className="segment-face">
+              {option.icon}
+              {option.label}
+            </span>
+          )}
         </label>
       ))}
     </div>

@@ -1,5 +1,5 @@
 import type { HTMLAttributes, ReactNode } from "react";
-import { CircleAlert, CircleCheck } from "lucide-react";
+import { CircleAlert, CircleCheck, TriangleAlert } from "lucide-react";
 
 export function Spinner({ size = 16, label }: { size?: number; label?: string }) {
   return (
@@ -44,25 +44,34 @@ export function EmptyState({
   );
 }
 
-/** An inline message for a whole form: `error` is announced, `success` is polite. */
+const ALERT_ICONS = {
+  error: CircleAlert,
+  success: CircleCheck,
+  warning: TriangleAlert,
+} as const;
+
+/**
+ * An inline message: `error` (for a whole form) is announced at once, `success` and `warning`
+ * politely.
+ */
 export function Alert({
   tone,
   children,
   ...rest
-}: { tone: "error" | "success"; children: ReactNode } & HTMLAttributes<HTMLDivElement>) {
+}: {
+  tone: "error" | "success" | "warning";
+  children: ReactNode;
+} & HTMLAttributes<HTMLDivElement>) {
+  const Icon = ALERT_ICONS[tone];
   return (
     <div
       className={`alert alert-${tone}`}
       role={tone === "error" ? "alert" : "status"}
-      data-testid={tone === "error" ? "form-error" : "form-success"}
+      data-testid={`form-${tone}`}
       {...rest}
     >
-      {tone === "error" ? (
-        <CircleAlert size={16} aria-hidden />
-      ) : (
-        <CircleCheck size={16} aria-hidden />
-      )}
-      <div>{children}</div>
+      <Icon size={16} aria-hidden />
+      <div className="alert-body">{children}</div>
     </div>
   );
 }

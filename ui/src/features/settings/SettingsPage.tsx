@@ -1,12 +1,13 @@
 import { useState } from "react";
-import { Palette, User, Users } from "lucide-react";
+import { Palette, Plug, User, Users } from "lucide-react";
 import { TabPanel, Tabs, type TabItem } from "../../components/ui";
 import type { SessionInfo } from "../auth/api";
 import { ProfilesTab } from "../profiles/ProfilesTab";
+import { ProvidersTab } from "../providers/ProvidersTab";
 import { AppearanceTab } from "./AppearanceTab";
 import { ProfileTab } from "./ProfileTab";
 
-type Tab = "profile" | "appearance" | "profiles";
+type Tab = "profile" | "providers" | "appearance" | "profiles";
 
 export function SettingsPage({ session }: { session: SessionInfo }) {
   const [tab, setTab] = useState<Tab>("profile");
@@ -14,6 +15,12 @@ export function SettingsPage({ session }: { session: SessionInfo }) {
 
   const items: TabItem<Tab>[] = [
     { id: "profile", label: "Profile", icon: <User size={15} />, testId: "settings-tab-profile" },
+    {
+      id: "providers",
+      label: "Providers",
+      icon: <Plug size={15} />,
+      testId: "settings-tab-providers",
+    },
     {
       id: "appearance",
       label: "Appearance",
@@ -43,6 +50,7 @@ export function SettingsPage({ session }: { session: SessionInfo }) {
       />
       <TabPanel idPrefix="settings" id={current}>
         {current === "profile" && <ProfileTab session={session} />}
+        {current === "providers" && <ProvidersTab />}
         {current === "appearance" && <AppearanceTab />}
         {current === "profiles" && <ProfilesTab session={session} />}
       </TabPanel>

@@ -36,7 +36,7 @@ const NAV: readonly NavItem[] = [
     id: "settings",
     label: "Settings",
     icon: <Settings size={17} />,
-    description: "Profile, appearance and profiles",
+    description: "Profile, providers, appearance and profiles",
   },
 ];
 

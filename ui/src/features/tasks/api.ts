@@ -23,7 +23,7 @@ import {
   type TaskView,
   type TextRange,
 } from "../../bindings";
-import { unwrap } from "../../lib/ipc";
+import { unwrap, useBackendEvent } from "../../lib/ipc";
 
 export type {
   BulkAction,
@@ -77,21 +77,7 @@ export function invalidateTasks(client: QueryClient) {
 /** Keeps this window's task data in step with writes made anywhere (other windows, MCP, agents). */
 export function useTasksChangedListener() {
   const client = useQueryClient();
-  useEffect(() => {
-    let disposed = false;
-    let unlisten: (() => void) | undefined;
-    events.tasksChanged
-      .listen(() => void invalidateTasks(client))
-      .then((stop) => {
-        if (disposed) stop();
-        else unlisten = stop;
-      })
-      .catch((error: unknown) => console.warn("could not listen for tasks-changed", error));
-    return () => {
-      disposed = true;
-      unlisten?.();
-    };
-  }, [client]);
+  useBackendEvent(events.tasksChanged, "tasks-changed", () => void invalidateTasks(client));
 }
 
 /** One view of the list, page by page (keyset cursor). */

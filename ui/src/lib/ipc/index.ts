@@ -8,3 +8,4 @@ export {
 } from "./errors";
 export { onSessionError, reportSessionError, type SessionErrorCode } from "./session-events";
 export { createQueryClient } from "./query-client";
+export { useBackendEvent } from "./events";

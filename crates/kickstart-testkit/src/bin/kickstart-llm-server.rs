@@ -1,0 +1,52 @@
+//! The scripted LLM server as a program, for end-to-end tests of the app and for benchmarks:
+//! `kickstart-llm-server [--port N] [--tokens N] [--delay-ms N]`.
+//!
+//! Nothing can be queued from outside, so every chat request gets the default answer in the
+//! format of the endpoint called: "Hello from the scripted server." or, with `--tokens N`, N
+//! pieces "tok " (a long answer for measuring streaming), with `--delay-ms` before each piece.
+//! It prints `listening http://127.0.0.1:PORT` once ready (so a test can pass `--port 0` and read
+//! the port) and serves until killed.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use kickstart_testkit::llm_server::{ScriptedLlm, DEFAULT_PIECES};
+
+const USAGE: &str = "usage: kickstart-llm-server [--port N] [--tokens N] [--delay-ms N]";
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut port: u16 = 0;
+    let mut tokens: Option<usize> = None;
+    let mut delay_ms: u64 = 0;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--help" || arg == "-h" {
+            println!("{USAGE}");
+            return Ok(());
+        }
+        let value = args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))?;
+        match arg.as_str() {
+            "--port" => port = value.parse().map_err(|error| format!("--port {value}: {error}"))?,
+            "--tokens" => tokens = Some(value.parse().map_err(|error| format!("--tokens {value}: {error}"))?),
+            "--delay-ms" => delay_ms = value.parse().map_err(|error| format!("--delay-ms {value}: {error}"))?,
+            _ => return Err(format!("unknown argument {arg}\n{USAGE}").into()),
+        }
+    }
+
+    let llm = ScriptedLlm::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+    let pieces = match tokens {
+        Some(count) => vec!["tok ".to_owned(); count],
+        None => DEFAULT_PIECES.iter().map(|piece| (*piece).to_owned()).collect(),
+    };
+    llm.set_default_answer(pieces, Duration::from_millis(delay_ms));
+
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "listening {}", llm.url())?;
+    stdout.flush()?;
+    drop(stdout);
+
+    std::future::pending::<()>().await;
+    Ok(())
+}
