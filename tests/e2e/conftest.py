@@ -21,8 +21,9 @@ SHOTS = Path(os.environ.get("KICKSTART_SCREENSHOTS", "target/e2e-screenshots"))
 class App:
     """The app's window, addressed by data-testid, with screenshots by name."""
 
-    def __init__(self, driver: webdriver.Remote):
+    def __init__(self, driver: webdriver.Remote, data_dir: Path):
         self.driver = driver
+        self.data_dir = data_dir  # the app's --data-dir: its database and files
 
     def find(self, testid: str, timeout: float = 10) -> WebElement:
         try:
@@ -119,6 +120,6 @@ def app(tmp_path_factory):
     driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
     driver.set_window_size(1200, 780)
     try:
-        yield App(driver)
+        yield App(driver, data_dir)
     finally:
         driver.quit()

@@ -37,11 +37,19 @@ pub struct TestCore {
 impl TestCore {
     /// Opens a core on a new database in a new temporary folder.
     pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    /// Like [`TestCore::new`], with the test configuration changed first (another secret
+    /// store, shorter provider limits …).
+    pub async fn with_config(change: impl FnOnce(&mut CoreConfig)) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder for the test database");
         let database_path = dir.path().join("kickstart.db");
         let clock =
             Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("valid date")));
-        let core = Core::open(config(database_path.clone(), clock.clone())).await.expect("the test database opens");
+        let mut config = config(database_path.clone(), clock.clone());
+        change(&mut config);
+        let core = Core::open(config).await.expect("the test database opens");
         Self { core, clock, database_path, _dir: dir }
     }
 

@@ -1,9 +1,12 @@
 //! The scripted LLM server as a program, for end-to-end tests of the app and for benchmarks:
-//! `kickstart-llm-server [--port N] [--tokens N] [--delay-ms N]`.
+//! `kickstart-llm-server [--port N] [--tokens N] [--delay-ms N] [--require-key KEY]`.
 //!
 //! Nothing can be queued from outside, so every chat request gets the default answer in the
 //! format of the endpoint called: "Hello from the scripted server." or, with `--tokens N`, N
 //! pieces "tok " (a long answer for measuring streaming), with `--delay-ms` before each piece.
+//! With `--require-key KEY` every request must carry the key (`Authorization: Bearer KEY`, or
+//! `x-api-key: KEY` for Anthropic's paths), else it gets the provider's 401 — so an end-to-end test
+//! can tell that the app sent the key it stored, and see how a wrong key is reported.
 //! It prints `listening http://127.0.0.1:PORT` once ready (so a test can pass `--port 0` and read
 //! the port) and serves until killed.
 
@@ -13,13 +16,14 @@ use std::time::Duration;
 
 use kickstart_testkit::llm_server::{ScriptedLlm, DEFAULT_PIECES};
 
-const USAGE: &str = "usage: kickstart-llm-server [--port N] [--tokens N] [--delay-ms N]";
+const USAGE: &str = "usage: kickstart-llm-server [--port N] [--tokens N] [--delay-ms N] [--require-key KEY]";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut port: u16 = 0;
     let mut tokens: Option<usize> = None;
     let mut delay_ms: u64 = 0;
+    let mut key: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--help" || arg == "-h" {
@@ -31,6 +35,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--port" => port = value.parse().map_err(|error| format!("--port {value}: {error}"))?,
             "--tokens" => tokens = Some(value.parse().map_err(|error| format!("--tokens {value}: {error}"))?),
             "--delay-ms" => delay_ms = value.parse().map_err(|error| format!("--delay-ms {value}: {error}"))?,
+            "--require-key" if value.is_empty() => {
+                return Err(format!("--require-key needs a non-empty key\n{USAGE}").into())
+            }
+            "--require-key" => key = Some(value),
             _ => return Err(format!("unknown argument {arg}\n{USAGE}").into()),
         }
     }
@@ -41,6 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => DEFAULT_PIECES.iter().map(|piece| (*piece).to_owned()).collect(),
     };
     llm.set_default_answer(pieces, Duration::from_millis(delay_ms));
+    llm.require_key(key);
 
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "listening {}", llm.url())?;
