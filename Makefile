@@ -50,6 +50,7 @@ check-core-deps:
 
 test-rust: ui
 	$(CARGO) test --workspace --locked
+	scripts/keychain-test.sh
 
 test-ui:
 	npm --prefix ui test
@@ -63,6 +64,7 @@ test: setup-test lint check-core-deps test-rust test-ui test-e2e
 # Benchmarks, never timed tests: criterion over a 100 000-task profile (see docs/BENCHMARKS.md).
 bench: setup
 	$(CARGO) bench --locked -p kickstart-core --bench tasks -- --noplot
+	$(CARGO) bench --locked -p kickstart-core --bench provider_stream -- --noplot
 
 # The real app (release build) with 100 000 tasks: time to the Tasks page's first rows.
 bench-app:

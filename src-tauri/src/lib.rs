@@ -6,7 +6,7 @@
 pub mod commands;
 mod error;
 pub mod events;
-mod logging;
+pub mod logging;
 mod state;
 
 use std::path::PathBuf;

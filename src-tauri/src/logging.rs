@@ -38,7 +38,9 @@ pub fn log_dir(identifier: &str) -> Option<PathBuf> {
 pub fn init(log_dir: Option<&Path>) -> Option<WorkerGuard> {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tao=warn,wry=warn"));
-    let stderr = fmt::layer().with_writer(std::io::stderr).with_target(false);
+    // KICKSTART_LOG_STDERR=0 keeps the terminal quiet (tests that log everything to a file).
+    let stderr = (std::env::var_os("KICKSTART_LOG_STDERR").is_none_or(|value| value != "0"))
+        .then(|| fmt::layer().with_writer(std::io::stderr).with_target(false));
     let file = log_dir.and_then(|dir| {
         RollingFileAppender::builder()
             .rotation(Rotation::DAILY)

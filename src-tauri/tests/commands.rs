@@ -1,72 +1,10 @@
 //! The real commands, invoked through Tauri's IPC on the mock runtime, against a real SQLite file:
 //! what the UI sends and receives, including every error code.
 
-use kickstart_app::{build_app, specta_builder, AppOptions};
-use std::sync::Arc;
+mod support;
 
-use kickstart_core::auth::PasswordParams;
-use kickstart_core::secrets::KeyringStore;
-use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
-
-const PASSWORD: &str = "correct horse battery";
-
-struct TestApp {
-    window: WebviewWindow<MockRuntime>,
-    _app: tauri::App<MockRuntime>,
-    _dir: tempfile::TempDir,
-}
-
-impl TestApp {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let options = AppOptions {
-            data_dir: Some(dir.path().to_owned()),
-            password_params: PasswordParams::fast_for_tests(),
-            secret_store: Arc::new(KeyringStore::mock()),
-        };
-        let app = build_app(mock_builder(), mock_context(noop_assets()), specta_builder!(MockRuntime), options)
-            .expect("the app builds on the mock runtime");
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
-        Self { window, _app: app, _dir: dir }
-    }
-
-    /// Invokes a command as the UI would; `Err` carries the serialized `IpcError`.
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().expect("JSON response"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.invoke(cmd, args).unwrap_or_else(|error| panic!("{cmd} should succeed, got {error}"))
-    }
-
-    /// Asserts the command fails with `code`, and returns the whole error.
-    fn error(&self, cmd: &str, args: Value, code: &str) -> Value {
-        match self.invoke(cmd, args) {
-            Ok(value) => panic!("{cmd} should fail with {code}, got {value}"),
-            Err(error) => {
-                assert_eq!(error["code"], code, "{cmd}: {error}");
-                assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "a message for people: {error}");
-                error
-            }
-        }
-    }
-
-    fn register(&self, username: &str) -> Value {
-        self.ok("auth_register", json!({ "input": { "username": username, "displayName": "", "password": PASSWORD } }))
-    }
-}
+use serde_json::json;
+use support::{TestApp, PASSWORD};
 
 #[test]
 fn first_run_registers_the_admin_and_shows_the_recovery_key_once() {

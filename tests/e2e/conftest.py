@@ -104,6 +104,11 @@ class App:
         return self.driver.find_element(By.TAG_NAME, "body").get_property("textContent") or ""
 
     def shot(self, name: str) -> Path:
+        # Typed text can be in the DOM before it is painted: let two frames render first.
+        self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done()));"
+        )
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
         self.driver.save_screenshot(str(path))
