@@ -50,13 +50,19 @@ fn an_api_key_never_reaches_ipc_logs_or_the_database() {
     let check = app.ok("providers_check", json!({ "id": id }));
     assert!(check["message"].as_str().is_some_and(|message| message.starts_with("Connected")), "{check}");
     let models = app.ok("providers_models", json!({ "id": id }));
-    assert_eq!(models, json!([{ "id": "scripted-large", "ownedBy": "scripted" }, { "id": "scripted-small", "ownedBy": "scripted" }]));
+    assert_eq!(
+        models,
+        json!([{ "id": "scripted-large", "ownedBy": "scripted" }, { "id": "scripted-small", "ownedBy": "scripted" }])
+    );
     assert!(server.requests().iter().any(|request| request.header("authorization") == Some(&format!("Bearer {KEY}"))));
 
     // A wrong key is refused by the server, and the error names the problem, not the key.
-    app.ok("providers_update", json!({ "id": id, "patch": {
-        "name": null, "baseUrl": null, "defaultModel": "scripted-small", "apiKey": SECOND_KEY, "clearKey": false,
-    }}));
+    app.ok(
+        "providers_update",
+        json!({ "id": id, "patch": {
+            "name": null, "baseUrl": null, "defaultModel": "scripted-small", "apiKey": SECOND_KEY, "clearKey": false,
+        }}),
+    );
     let refused = app.error("providers_check", json!({ "id": id }), "ProviderAuth");
     assert!(refused["message"].as_str().is_some_and(|message| message.contains("API key")), "{refused}");
 

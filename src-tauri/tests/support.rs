@@ -49,7 +49,8 @@ impl TestApp {
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         };
-        let result = get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().expect("JSON response"));
+        let result =
+            get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().expect("JSON response"));
         self.transcript.borrow_mut().push(match &result {
             Ok(value) | Err(value) => value.to_string(),
         });
@@ -76,4 +77,3 @@ impl TestApp {
         self.ok("auth_register", json!({ "input": { "username": username, "displayName": "", "password": PASSWORD } }))
     }
 }
-

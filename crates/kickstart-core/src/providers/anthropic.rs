@@ -1,6 +1,7 @@
 //! Anthropic's native Messages API over reqwest and our SSE parser: text and tool_use blocks,
 //! `input_json_delta` accumulation, cumulative usage, pings, and error events after a 200.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -139,77 +140,57 @@ struct ModelEntry {
 
 // ---- the stream ----
 
+/// Every Messages stream event in one flat shape: fields a type does not have stay `None`.
+/// (Flat rather than an internally tagged enum: serde buffers a tagged enum's whole map before
+/// deciding, which costs more than the rest of the event's handling on a fast stream.)
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum Event {
-    MessageStart {
-        message: StartMessage,
-    },
-    ContentBlockStart {
-        index: u32,
-        content_block: Block,
-    },
-    ContentBlockDelta {
-        index: u32,
-        delta: BlockDelta,
-    },
-    ContentBlockStop {
-        index: u32,
-    },
-    MessageDelta {
-        #[serde(default)]
-        delta: MessageDelta,
-        #[serde(default)]
-        usage: Option<EventUsage>,
-    },
-    MessageStop,
-    Ping,
-    Error {
-        error: ErrorBody,
-    },
-    /// Event types added after this client was written are ignored, as Anthropic asks.
-    #[serde(other)]
-    Unknown,
+struct Event<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default)]
+    index: u32,
+    #[serde(default)]
+    message: Option<StartMessage>,
+    #[serde(default, borrow)]
+    content_block: Option<Block<'a>>,
+    #[serde(default, borrow)]
+    delta: Option<Delta<'a>>,
+    #[serde(default)]
+    usage: Option<EventUsage>,
+    #[serde(default)]
+    error: Option<ErrorBody>,
+}
+
+/// `content_block` of content_block_start: text (maybe with initial text) or tool_use.
+#[derive(Deserialize)]
+struct Block<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// `delta` of content_block_delta (text_delta, input_json_delta) and of message_delta.
+#[derive(Deserialize)]
+struct Delta<'a> {
+    #[serde(default, rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    partial_json: Option<String>,
+    #[serde(default)]
+    stop_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct StartMessage {
     #[serde(default)]
     usage: Option<EventUsage>,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum Block {
-    Text {
-        #[serde(default)]
-        text: String,
-    },
-    ToolUse {
-        id: String,
-        name: String,
-    },
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum BlockDelta {
-    TextDelta {
-        text: String,
-    },
-    InputJsonDelta {
-        partial_json: String,
-    },
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Deserialize, Default)]
-struct MessageDelta {
-    #[serde(default)]
-    stop_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -271,8 +252,8 @@ fn stop_reason(reason: &str) -> StopReason {
 }
 
 impl Decoder for MessagesDecoder {
-    fn event(&mut self, event: SseEvent, out: &mut VecDeque<ProviderEvent>) {
-        let parsed: Event = match serde_json::from_str(&event.data) {
+    fn event(&mut self, event: SseEvent<'_>, out: &mut VecDeque<ProviderEvent>) {
+        let parsed: Event<'_> = match serde_json::from_str(event.data) {
             Ok(parsed) => parsed,
             Err(_) => {
                 out.push_back(ProviderEvent::Error {
@@ -281,41 +262,50 @@ impl Decoder for MessagesDecoder {
                 return;
             }
         };
-        match parsed {
-            Event::MessageStart { message } => {
-                if let Some(usage) = message.usage {
+        let index = parsed.index;
+        match parsed.kind.as_ref() {
+            "message_start" => {
+                if let Some(usage) = parsed.message.and_then(|message| message.usage) {
                     self.add_usage(usage, out);
                 }
             }
-            Event::ContentBlockStart { index, content_block } => match content_block {
-                Block::Text { text } if !text.is_empty() => out.push_back(ProviderEvent::TextDelta { text }),
-                Block::ToolUse { id, name } => {
+            "content_block_start" => match parsed.content_block {
+                Some(block) if block.kind == "tool_use" => {
                     out.push_back(ProviderEvent::ToolCallDelta {
                         index,
-                        id: Some(id.clone()),
-                        name: Some(name.clone()),
+                        id: Some(block.id.clone()),
+                        name: Some(block.name.clone()),
                         arguments_delta: String::new(),
                     });
-                    self.tools.insert(index, OpenToolUse { id, name, json: String::new() });
+                    self.tools.insert(index, OpenToolUse { id: block.id, name: block.name, json: String::new() });
                 }
-                Block::Text { .. } | Block::Other => {}
+                Some(block) if block.kind == "text" && !block.text.is_empty() => {
+                    out.push_back(ProviderEvent::TextDelta { text: block.text })
+                }
+                _ => {} // thinking and block types added later are not shown
             },
-            Event::ContentBlockDelta { index, delta } => match delta {
-                BlockDelta::TextDelta { text } => out.push_back(ProviderEvent::TextDelta { text }),
-                BlockDelta::InputJsonDelta { partial_json } => {
-                    if let Some(tool) = self.tools.get_mut(&index) {
-                        tool.json.push_str(&partial_json);
+            "content_block_delta" => {
+                let Some(delta) = parsed.delta else { return };
+                match delta.kind.as_deref() {
+                    Some("text_delta") => {
+                        out.push_back(ProviderEvent::TextDelta { text: delta.text.unwrap_or_default() })
                     }
-                    out.push_back(ProviderEvent::ToolCallDelta {
-                        index,
-                        id: None,
-                        name: None,
-                        arguments_delta: partial_json,
-                    });
+                    Some("input_json_delta") => {
+                        let partial_json = delta.partial_json.unwrap_or_default();
+                        if let Some(tool) = self.tools.get_mut(&index) {
+                            tool.json.push_str(&partial_json);
+                        }
+                        out.push_back(ProviderEvent::ToolCallDelta {
+                            index,
+                            id: None,
+                            name: None,
+                            arguments_delta: partial_json,
+                        });
+                    }
+                    _ => {}
                 }
-                BlockDelta::Other => {}
-            },
-            Event::ContentBlockStop { index } => {
+            }
+            "content_block_stop" => {
                 if let Some(tool) = self.tools.remove(&index) {
                     let arguments = if tool.json.trim().is_empty() { "{}".into() } else { tool.json };
                     out.push_back(ProviderEvent::ToolCall {
@@ -323,21 +313,25 @@ impl Decoder for MessagesDecoder {
                     });
                 }
             }
-            Event::MessageDelta { delta, usage } => {
-                if let Some(reason) = delta.stop_reason {
+            "message_delta" => {
+                if let Some(reason) = parsed.delta.and_then(|delta| delta.stop_reason) {
                     self.stop = Some(stop_reason(&reason));
                 }
-                if let Some(usage) = usage {
+                if let Some(usage) = parsed.usage {
                     self.add_usage(usage, out);
                 }
             }
-            Event::MessageStop => {
+            "message_stop" => {
                 out.push_back(ProviderEvent::Done { stop_reason: self.stop.unwrap_or(StopReason::EndTurn) })
             }
-            Event::Error { error } => out.push_back(ProviderEvent::Error {
-                error: ProviderError::from_stream_error(&self.label, &error.kind, &error.message),
-            }),
-            Event::Ping | Event::Unknown => {}
+            "error" => {
+                let error =
+                    parsed.error.unwrap_or(ErrorBody { kind: String::new(), message: "no details given".into() });
+                out.push_back(ProviderEvent::Error {
+                    error: ProviderError::from_stream_error(&self.label, &error.kind, &error.message),
+                });
+            }
+            _ => {} // ping, and event types added after this client was written, as Anthropic asks
         }
     }
 

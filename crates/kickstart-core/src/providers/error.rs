@@ -84,7 +84,7 @@ impl ProviderError {
     pub(crate) fn from_status(label: &str, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
         let detail = error_detail(body);
         let looks_like_page = detail.is_none() && looks_like_html(body);
-        let reason = detail.clone().unwrap_or_else(|| {
+        let reason = detail.map(|detail| detail.trim_end_matches('.').to_owned()).unwrap_or_else(|| {
             if looks_like_page {
                 "it answered with a web page instead of an API response".into()
             } else {

@@ -3,13 +3,15 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::time::Duration;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::stream::{self, BoxStream};
 use futures_util::StreamExt;
 use reqwest::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
+use tokio::time::Sleep;
 
 use super::error::{ProviderError, ProviderErrorKind};
 use super::sse::{SseEvent, SseParser};
@@ -140,7 +142,7 @@ impl Http {
 /// Turns SSE events of one API into provider events.
 pub(crate) trait Decoder: Send + 'static {
     /// Handles one event; pushes what it means to `out`. Pushing `Done` or `Error` ends the stream.
-    fn event(&mut self, event: SseEvent, out: &mut VecDeque<ProviderEvent>);
+    fn event(&mut self, event: SseEvent<'_>, out: &mut VecDeque<ProviderEvent>);
     /// The body ended cleanly without a `Done` or `Error`: push the right last event.
     fn end(&mut self, out: &mut VecDeque<ProviderEvent>);
 }
@@ -151,19 +153,48 @@ struct Body<D> {
     parser: SseParser,
     decoder: D,
     ready: VecDeque<ProviderEvent>,
+    /// When the last bytes arrived (or the request was answered): the idle limit counts from here.
+    last_read: Instant,
     got_bytes: bool,
+    /// One timer for the whole answer, re-armed only when it fires early: arming a timer for
+    /// every read would cost more than the read itself on a fast stream.
+    timer: Pin<Box<Sleep>>,
     ended: bool,
 }
 
 impl<D: Decoder> Body<D> {
-    fn new(response: reqwest::Response, decoder: D) -> Self {
+    fn new(response: reqwest::Response, decoder: D, limits: &ProviderLimits) -> Self {
+        let now = Instant::now();
         Self {
             chunks: response.bytes_stream().boxed(),
             parser: SseParser::new(),
             decoder,
             ready: VecDeque::new(),
+            last_read: now,
             got_bytes: false,
+            timer: Box::pin(tokio::time::sleep_until((now + limits.first_byte_timeout).into())),
             ended: false,
+        }
+    }
+
+    /// The next chunk of the body, or `None` when the time limit passed without one.
+    async fn read(&mut self, limits: &ProviderLimits) -> Option<Option<reqwest::Result<Bytes>>> {
+        loop {
+            tokio::select! {
+                biased;
+                chunk = self.chunks.next() => {
+                    self.last_read = Instant::now();
+                    return Some(chunk);
+                }
+                () = &mut self.timer => {
+                    let limit = if self.got_bytes { limits.idle_timeout } else { limits.first_byte_timeout };
+                    let due = self.last_read + limit;
+                    if Instant::now() >= due {
+                        return None;
+                    }
+                    self.timer.as_mut().reset(due.into());
+                }
+            }
         }
     }
 
@@ -179,21 +210,17 @@ impl<D: Decoder> Body<D> {
                 // Unreachable in practice: every path below pushes a last event before ending.
                 return ProviderEvent::Error { error: ProviderError::malformed(label, "the stream ended twice") };
             }
-            let (limit, what) = if self.got_bytes {
-                (limits.idle_timeout, "the answer stopped mid-way")
-            } else {
-                (limits.first_byte_timeout, "no answer started")
-            };
-            match tokio::time::timeout(limit, self.chunks.next()).await {
-                Err(_) => self.ready.push_back(ProviderEvent::Error { error: ProviderError::timeout(label, what) }),
-                Ok(Some(Err(error))) => {
+            let what = if self.got_bytes { "the answer stopped mid-way" } else { "no answer started" };
+            match self.read(limits).await {
+                None => self.ready.push_back(ProviderEvent::Error { error: ProviderError::timeout(label, what) }),
+                Some(Some(Err(error))) => {
                     self.ready.push_back(ProviderEvent::Error { error: ProviderError::transport(label, &error, true) })
                 }
-                Ok(None) => {
+                Some(None) => {
                     self.parser.finish();
                     self.decoder.end(&mut self.ready);
                 }
-                Ok(Some(Ok(bytes))) => {
+                Some(Some(Ok(bytes))) => {
                     self.got_bytes = true;
                     let (decoder, ready) = (&mut self.decoder, &mut self.ready);
                     if let Err(error) = self.parser.feed(&bytes, |event| decoder.event(event, ready)) {
@@ -265,7 +292,7 @@ where
                 None => match (run.open)().await {
                     Ok(response) => match expect_event_stream(&run.label, response).await {
                         Ok(response) => {
-                            run.body = Some(Body::new(response, (run.make_decoder)()));
+                            run.body = Some(Body::new(response, (run.make_decoder)(), &run.limits));
                             continue;
                         }
                         Err(error) => ProviderEvent::Error { error },

@@ -285,13 +285,13 @@ fn stop_reason(reason: &str) -> StopReason {
 }
 
 impl Decoder for ChatDecoder {
-    fn event(&mut self, event: SseEvent, out: &mut VecDeque<ProviderEvent>) {
+    fn event(&mut self, event: SseEvent<'_>, out: &mut VecDeque<ProviderEvent>) {
         if event.data == "[DONE]" {
             self.finish_calls(out);
             out.push_back(ProviderEvent::Done { stop_reason: self.stop.unwrap_or(StopReason::EndTurn) });
             return;
         }
-        let chunk: Chunk = match serde_json::from_str(&event.data) {
+        let chunk: Chunk = match serde_json::from_str(event.data) {
             Ok(chunk) => chunk,
             Err(_) => {
                 let error = ProviderError::malformed(&self.label, "a stream event is not JSON");

@@ -6,10 +6,12 @@
 //! the colon, as the SSE specification says.
 
 /// One dispatched event: its `event:` name (if any) and its `data:` lines joined by `\n`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseEvent {
-    pub event: Option<String>,
-    pub data: String,
+/// Borrowed from the parser's buffers, which are reused for the next event (no allocation per
+/// event on the hot path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SseEvent<'a> {
+    pub event: Option<&'a str>,
+    pub data: &'a str,
 }
 
 /// A line longer than this is not an SSE stream an API would send: stop rather than buffer forever.
@@ -30,7 +32,8 @@ pub struct SseParser {
     pending: Vec<u8>,
     /// A `\r` ended the previous read: a `\n` starting the next one belongs to it.
     after_cr: bool,
-    event: Option<String>,
+    event: String,
+    has_event: bool,
     data: String,
     has_data: bool,
 }
@@ -41,7 +44,7 @@ impl SseParser {
     }
 
     /// Feeds the next bytes read; calls `dispatch` for every event they complete.
-    pub fn feed(&mut self, mut bytes: &[u8], mut dispatch: impl FnMut(SseEvent)) -> Result<(), SseError> {
+    pub fn feed(&mut self, mut bytes: &[u8], mut dispatch: impl FnMut(SseEvent<'_>)) -> Result<(), SseError> {
         if self.after_cr {
             self.after_cr = false;
             if let Some(rest) = bytes.strip_prefix(b"\n") {
@@ -75,19 +78,19 @@ impl SseParser {
         self.pending.clear();
         self.data.clear();
         self.has_data = false;
-        self.event = None;
+        self.has_event = false;
     }
 
-    fn line(&mut self, line: &[u8], dispatch: &mut impl FnMut(SseEvent)) -> Result<(), SseError> {
+    fn line(&mut self, line: &[u8], dispatch: &mut impl FnMut(SseEvent<'_>)) -> Result<(), SseError> {
         if line.is_empty() {
             if self.has_data {
-                let mut data = std::mem::take(&mut self.data);
-                data.pop(); // the "\n" after the last data line
-                self.has_data = false;
-                dispatch(SseEvent { event: self.event.take(), data });
-            } else {
-                self.event = None;
+                // Without the "\n" after the last data line.
+                let data = &self.data[..self.data.len() - 1];
+                dispatch(SseEvent { event: self.has_event.then_some(self.event.as_str()), data });
             }
+            self.data.clear();
+            self.has_data = false;
+            self.has_event = false;
             return Ok(());
         }
         let line = std::str::from_utf8(line).map_err(|_| SseError::NotUtf8)?;
@@ -104,7 +107,11 @@ impl SseParser {
                 self.data.push('\n');
                 self.has_data = true;
             }
-            "event" => self.event = Some(value.to_owned()),
+            "event" => {
+                self.event.clear();
+                self.event.push_str(value);
+                self.has_event = true;
+            }
             _ => {} // id, retry and unknown fields mean nothing to an API client
         }
         Ok(())
@@ -115,12 +122,15 @@ impl SseParser {
 mod tests {
     use super::*;
 
-    fn parse_in_pieces(bytes: &[u8], cuts: &[usize]) -> Vec<SseEvent> {
+    /// (event name, data) pairs.
+    fn parse_in_pieces(bytes: &[u8], cuts: &[usize]) -> Vec<(Option<String>, String)> {
         let mut parser = SseParser::new();
         let mut events = Vec::new();
         let mut start = 0;
         for &cut in cuts.iter().chain(std::iter::once(&bytes.len())) {
-            parser.feed(&bytes[start..cut], |event| events.push(event)).expect("valid SSE");
+            parser
+                .feed(&bytes[start..cut], |event| events.push((event.event.map(str::to_owned), event.data.to_owned())))
+                .expect("valid SSE");
             start = cut;
         }
         events
@@ -129,13 +139,7 @@ mod tests {
     #[test]
     fn events_and_names() {
         let events = parse_in_pieces(b"event: ping\ndata: {}\n\ndata: a\ndata:b\n\n: comment\n\n", &[]);
-        assert_eq!(
-            events,
-            vec![
-                SseEvent { event: Some("ping".into()), data: "{}".into() },
-                SseEvent { event: None, data: "a\nb".into() },
-            ]
-        );
+        assert_eq!(events, vec![(Some("ping".into()), "{}".into()), (None, "a\nb".into())]);
     }
 
     #[test]
@@ -143,8 +147,8 @@ mod tests {
         let stream = "event: x\r\ndata: héllo 🌍 wörld\r\n\r\ndata: second\rdata: line\r\r".as_bytes();
         let whole = parse_in_pieces(stream, &[]);
         assert_eq!(whole.len(), 2);
-        assert_eq!(whole[0].data, "héllo 🌍 wörld");
-        assert_eq!(whole[1].data, "second\nline");
+        assert_eq!(whole[0], (Some("x".into()), "héllo 🌍 wörld".into()));
+        assert_eq!(whole[1], (None, "second\nline".into()));
         for cut in 1..stream.len() {
             assert_eq!(parse_in_pieces(stream, &[cut]), whole, "cut at byte {cut}");
         }
