@@ -70,8 +70,8 @@ pub async fn providers_delete<R: Runtime>(
     id: ProviderConnectionId,
 ) -> Result<(), IpcError> {
     let session = state.core.auth().session()?;
-    state.core.providers().delete(&session, &id).await?;
-    Ok(announce(&app, ()))
+    announce(&app, state.core.providers().delete(&session, &id).await?);
+    Ok(())
 }
 
 /// Makes a connection the profile's default.
