@@ -481,17 +481,50 @@ impl<'a> Providers<'a> {
         Ok(self.client(session, id).await?.list_models().await?)
     }
 
-    /// "Test connection": lists the models (which needs a valid key on every hosted API).
+    /// "Test connection": lists the models (which needs a valid key on every hosted API). A server
+    /// without a models endpoint is asked for a one-token answer from the default model instead.
     pub async fn check(&self, session: &Session, id: &ProviderConnectionId) -> Result<ConnectionCheck, CoreError> {
+        let connection = self.get(session, id).await?;
         let client = self.client(session, id).await?;
         let started = Instant::now();
-        let models = client.list_models().await?;
-        let latency_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
-        let message = match models.len() {
-            0 => "Connected — the server lists no models.".to_owned(),
-            1 => "Connected — 1 model available.".to_owned(),
-            count => format!("Connected — {count} models available."),
-        };
-        Ok(ConnectionCheck { latency_ms, models: Some(models), message })
+        let elapsed_ms = |started: Instant| u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+        match client.list_models().await {
+            Ok(models) => {
+                let message = match models.len() {
+                    0 => "Connected — the server lists no models.".to_owned(),
+                    1 => "Connected — 1 model available.".to_owned(),
+                    count => format!("Connected — {count} models available."),
+                };
+                Ok(ConnectionCheck { latency_ms: elapsed_ms(started), models: Some(models), message })
+            }
+            Err(error) if error.status == Some(404) => {
+                let Some(model) = connection.default_model else {
+                    return Err(ProviderError::new(
+                        ProviderErrorKind::Rejected,
+                        format!("{} has no model list; set a default model to test it with.", connection.name),
+                    )
+                    .into());
+                };
+                let started = Instant::now();
+                let request = ChatRequest {
+                    model: model.clone(),
+                    messages: vec![ChatMessage::new(Role::User, "Reply with OK.")],
+                    max_tokens: Some(1),
+                    ..ChatRequest::default()
+                };
+                let mut answer = client.stream(request);
+                while let Some(event) = futures_util::StreamExt::next(&mut answer).await {
+                    if let ProviderEvent::Error { error } = event {
+                        return Err(error.into());
+                    }
+                }
+                Ok(ConnectionCheck {
+                    latency_ms: elapsed_ms(started),
+                    models: None,
+                    message: format!("Connected — {model} answered."),
+                })
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 }

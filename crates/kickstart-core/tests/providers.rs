@@ -250,3 +250,26 @@ async fn without_a_keychain_the_key_is_refused_until_the_vault_is_on() {
     t.core.close().await;
     assert!(!database_bytes(&t).contains(KEY));
 }
+
+#[tokio::test]
+async fn a_server_without_a_model_list_is_checked_with_a_one_token_answer() {
+    let t = TestCore::new().await;
+    let session = signed_in(&t, "ada").await;
+    let server = ScriptedLlm::start().await;
+    server.without_models_endpoint();
+    let providers = t.core.providers();
+    let saved = providers.create(&session, compatible("Bare", &server.base_url(), None)).await.expect("saved");
+    let check = providers.check(&session, &saved.id).await.expect("the check passes");
+    assert_eq!(check.models, None);
+    assert_eq!(check.message, "Connected — scripted-small answered.");
+    let asked = server.requests().into_iter().last().expect("a chat request");
+    assert_eq!(asked.path, "/v1/chat/completions");
+    assert_eq!(asked.body["max_tokens"], serde_json::json!(1));
+
+    let patch = ConnectionPatch { default_model: Some(String::new()), ..ConnectionPatch::default() };
+    providers.update(&session, &saved.id, patch).await.expect("no default model");
+    match providers.check(&session, &saved.id).await {
+        Err(CoreError::Provider(error)) => assert!(error.message.contains("set a default model"), "{}", error.message),
+        other => panic!("without a model there is nothing to test with: {other:?}"),
+    }
+}

@@ -172,7 +172,8 @@ impl DefaultAnswer {
 struct Shared {
     queue: Mutex<VecDeque<Queued>>,
     requests: Mutex<Vec<RecordedRequest>>,
-    models: Mutex<Vec<String>>,
+    /// `None`: the server has no models endpoint (404), like some compatible servers.
+    models: Mutex<Option<Vec<String>>>,
     key: Mutex<Option<String>>,
     default_answer: Mutex<Arc<DefaultAnswer>>,
     /// A watch channel rather than an atomic so `wait_for_disconnects` can sleep until it changes.
@@ -202,7 +203,7 @@ impl ScriptedLlm {
         let shared = Arc::new(Shared {
             queue: Mutex::new(VecDeque::new()),
             requests: Mutex::new(Vec::new()),
-            models: Mutex::new(vec!["scripted-small".to_owned(), "scripted-large".to_owned()]),
+            models: Mutex::new(Some(vec!["scripted-small".to_owned(), "scripted-large".to_owned()])),
             key: Mutex::new(None),
             default_answer: Mutex::new(Arc::new(DefaultAnswer::new(
                 DEFAULT_PIECES.iter().map(|piece| (*piece).to_owned()).collect(),
@@ -280,7 +281,12 @@ impl ScriptedLlm {
 
     /// The models GET /v1/models lists (default: ["scripted-small", "scripted-large"]).
     pub fn set_models(&self, ids: Vec<String>) {
-        *lock(&self.shared.models) = ids;
+        *lock(&self.shared.models) = Some(ids);
+    }
+
+    /// Removes the models endpoint: GET /v1/models answers 404, as on servers without one.
+    pub fn without_models_endpoint(&self) {
+        *lock(&self.shared.models) = None;
     }
 
     /// Requires `Authorization: Bearer KEY` (OpenAI paths) or `x-api-key: KEY` (Anthropic
@@ -352,6 +358,9 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
     match (parts.method, path.as_str()) {
         (Method::POST, "/v1/chat/completions") => chat(&shared, &headers, Format::OpenAi, &json),
         (Method::POST, "/v1/messages") => chat(&shared, &headers, Format::Anthropic, &json),
+        (Method::GET, "/v1/models") if lock(&shared.models).is_none() => {
+            error(StatusCode::NOT_FOUND, anthropic_style, "not_found_error", "no such endpoint")
+        }
         (Method::GET, "/v1/models") => {
             if !authorized(&shared, &headers, KeyHeader::Either) {
                 return unauthorized(if anthropic_style { Format::Anthropic } else { Format::OpenAi });
@@ -440,7 +449,7 @@ fn unauthorized(format: Format) -> Response<Body> {
 /// GET /v1/models in Anthropic's shape when the client sent `anthropic-version`, else OpenAI's.
 /// The OpenAI entries carry `created` too, which typed clients (async-openai) require.
 fn models(shared: &Shared, anthropic_style: bool) -> Response<Body> {
-    let ids = lock(&shared.models).clone();
+    let ids = lock(&shared.models).clone().unwrap_or_default();
     let body = if anthropic_style {
         let data: Vec<Value> = ids
             .iter()
