@@ -89,6 +89,8 @@ export type SegmentOption<T extends string> = {
   icon?: ReactNode;
   /** A second line, shown by the `cards` variant. */
   description?: ReactNode;
+  /** Extra class on the option (e.g. a card that takes a whole row of the grid). */
+  className?: string;
   testId?: string;
 };
 
@@ -115,7 +117,12 @@ export function SegmentedControl<T extends string>({
   return (
     <div className={cards ? "choice-cards" : "segmented"} role="radiogroup" aria-label={label}>
       {options.map((option) => (
-        <label key={option.value} className={cards ? "choice-card" : "segment"}>
+        <label
+          key={option.value}
+          className={[cards ? "choice-card" : "segment", option.className]
+            .filter(Boolean)
+            .join(" ")}
+        >
           <input
             type="radio"
             name={name}

@@ -21,7 +21,7 @@ import {
   type SecretsStatus,
 } from "./api";
 import { connectionLabel, isLocalUrl, keyStatus, uniqueName } from "./describe";
-import { VaultDialog } from "./VaultDialog";
+import { VaultDialog, type VaultMode } from "./VaultDialog";
 
 /** The inputs of this form, named as the contract names them (the backend's `field`). */
 const FIELDS = ["name", "baseUrl", "defaultModel", "apiKey"] as const;
@@ -77,15 +77,31 @@ function keyHint(secrets: SecretsStatus | undefined): string {
   if (secrets.vault === "unlocked") {
     return "Stored in the encrypted vault, never in plain text in the app's files.";
   }
+  if (secrets.vault === "locked") {
+    return "There is no system keychain here and your encrypted vault is locked: a key can be saved once you start a new vault.";
+  }
   return "There is no system keychain here: a key can be saved once the encrypted vault is on.";
 }
 
-/** Errors of a save: SecretStoreUnavailable gets the vault offer instead of a field message. */
-function saveErrors(error: unknown): { errors: FormErrors; storeUnavailable: string | null } {
+/** Where a key could not go, and the vault that would take it. */
+type VaultOffer = { message: string; mode: VaultMode };
+
+/**
+ * Errors of a save: no keychain (SecretStoreUnavailable), or a vault that no longer opens, gets
+ * the vault offer instead of a field message.
+ */
+function saveErrors(
+  error: unknown,
+  secrets: SecretsStatus | undefined,
+): { errors: FormErrors; vaultOffer: VaultOffer | null } {
+  const none = { fields: {}, form: null };
   if (isAppError(error, "SecretStoreUnavailable")) {
-    return { errors: { fields: {}, form: null }, storeUnavailable: error.message };
+    return { errors: none, vaultOffer: { message: error.message, mode: "enable" } };
   }
-  return { errors: formErrors(error, FIELDS), storeUnavailable: null };
+  if (isAppError(error, "VaultLocked") && secrets?.vault === "locked" && !secrets.keychain) {
+    return { errors: none, vaultOffer: { message: error.message, mode: "replace" } };
+  }
+  return { errors: formErrors(error, FIELDS), vaultOffer: null };
 }
 
 function presetIcon(preset: ProviderPreset) {
@@ -145,7 +161,7 @@ function AddForm({
   const [makeDefault, setMakeDefault] = useState(
     () => !connections.some((connection) => connection.isDefault),
   );
-  const { errors, storeUnavailable } = saveErrors(create.error);
+  const { errors, vaultOffer } = saveErrors(create.error, secrets);
 
   /** Fills in the preset; what the person typed themselves stays. */
   const choose = (id: string) => {
@@ -184,13 +200,13 @@ function AddForm({
     <ConnectionForm
       onSubmit={onSubmit}
       errors={errors}
-      storeUnavailable={storeUnavailable}
+      vaultOffer={vaultOffer}
       onVaultEnabled={() => create.reset()}
       pending={create.isPending}
       submitLabel="Add provider"
       onCancel={onCancel}
       top={
-        <div className="field">
+        <div className="field provider-presets">
           <span className="field-label" aria-hidden>
             Provider
           </span>
@@ -205,6 +221,8 @@ function AddForm({
               label: option.label,
               description: presetDescription(option),
               icon: presetIcon(option),
+              // "Other OpenAI-compatible" takes the last row whole, after the named services.
+              className: option.baseUrl === "" ? "choice-card-wide" : undefined,
               testId: `provider-preset-${option.id}`,
             }))}
           />
@@ -255,7 +273,7 @@ function EditForm({
     apiKey: "",
   });
   const [removeKey, setRemoveKey] = useState(false);
-  const { errors, storeUnavailable } = saveErrors(update.error);
+  const { errors, vaultOffer } = saveErrors(update.error, secrets);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -293,7 +311,7 @@ function EditForm({
     <ConnectionForm
       onSubmit={onSubmit}
       errors={errors}
-      storeUnavailable={storeUnavailable}
+      vaultOffer={vaultOffer}
       onVaultEnabled={() => update.reset()}
       pending={update.isPending}
       submitLabel="Save"
@@ -330,7 +348,7 @@ function EditForm({
 function ConnectionForm({
   onSubmit,
   errors,
-  storeUnavailable,
+  vaultOffer,
   onVaultEnabled,
   pending,
   submitLabel,
@@ -344,7 +362,7 @@ function ConnectionForm({
 }: {
   onSubmit: (event: FormEvent<HTMLFormElement>) => void;
   errors: FormErrors;
-  storeUnavailable: string | null;
+  vaultOffer: VaultOffer | null;
   onVaultEnabled: () => void;
   pending: boolean;
   submitLabel: string;
@@ -356,7 +374,7 @@ function ConnectionForm({
   baseUrlHint: string;
   keyField: { label: ReactNode; hint: string; placeholder?: string; action?: ReactNode };
 }) {
-  const [vaultOpen, setVaultOpen] = useState(false);
+  const [vault, setVault] = useState<VaultMode | null>(null);
   const [vaultOn, setVaultOn] = useState(false);
 
   return (
@@ -364,17 +382,23 @@ function ConnectionForm({
       <form className="form" onSubmit={onSubmit} noValidate data-testid="provider-dialog">
         {top}
         {errors.form && <Alert tone="error">{errors.form}</Alert>}
-        {storeUnavailable && (
+        {vaultOffer && (
           <Alert tone="error" data-testid="provider-store-unavailable">
-            <p>{storeUnavailable}</p>
+            <p>{vaultOffer.message}</p>
             <div className="alert-actions">
-              <Button size="sm" onClick={() => setVaultOpen(true)} data-testid="vault-enable">
-                Use an encrypted vault instead
-              </Button>
+              {vaultOffer.mode === "replace" ? (
+                <Button size="sm" onClick={() => setVault("replace")} data-testid="vault-replace">
+                  Start a new vault
+                </Button>
+              ) : (
+                <Button size="sm" onClick={() => setVault("enable")} data-testid="vault-enable">
+                  Use an encrypted vault instead
+                </Button>
+              )}
             </div>
           </Alert>
         )}
-        {vaultOn && !storeUnavailable && (
+        {vaultOn && !vaultOffer && (
           <Alert tone="success">The encrypted vault is on. Save again to keep the key in it.</Alert>
         )}
         <div className="form-grid">
@@ -437,10 +461,11 @@ function ConnectionForm({
         </div>
       </form>
       <VaultDialog
-        open={vaultOpen}
-        onClose={() => setVaultOpen(false)}
+        open={vault !== null}
+        mode={vault ?? "enable"}
+        onClose={() => setVault(null)}
         onEnabled={() => {
-          setVaultOpen(false);
+          setVault(null);
           setVaultOn(true);
           onVaultEnabled();
         }}

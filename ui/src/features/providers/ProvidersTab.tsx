@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import {
   Activity,
   Boxes,
@@ -41,7 +41,7 @@ import {
   type ProviderProblem,
 } from "./describe";
 import { ProviderDialog } from "./ProviderDialog";
-import { VaultDialog } from "./VaultDialog";
+import { VaultDialog, type VaultMode } from "./VaultDialog";
 
 /** Models lists longer than this get a filter box. */
 const FILTER_FROM = 8;
@@ -54,7 +54,7 @@ export function ProvidersTab() {
   const secrets = useSecretsStatus();
   const [editing, setEditing] = useState<{ connection: ProviderConnection | null } | null>(null);
   const [deleting, setDeleting] = useState<ProviderConnection | null>(null);
-  const [vaultOpen, setVaultOpen] = useState(false);
+  const [vault, setVault] = useState<VaultMode | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
 
@@ -87,9 +87,9 @@ export function ProvidersTab() {
         status={secrets.data}
         // While a dialog is open it makes the offer itself; one button, one place.
         offer={editing === null}
-        onEnable={() => {
+        onVault={(mode) => {
           startAction();
-          setVaultOpen(true);
+          setVault(mode);
         }}
       />
 
@@ -169,26 +169,34 @@ export function ProvidersTab() {
         }}
       />
       <VaultDialog
-        open={vaultOpen}
-        onClose={() => setVaultOpen(false)}
+        open={vault !== null}
+        mode={vault ?? "enable"}
+        onClose={() => setVault(null)}
         onEnabled={() => {
-          setVaultOpen(false);
-          setNotice("The encrypted vault is on. New API keys will be kept in it.");
+          setNotice(
+            vault === "replace"
+              ? "A new encrypted vault is on. Enter the API keys that were in the old one again."
+              : "The encrypted vault is on. New API keys will be kept in it.",
+          );
+          setVault(null);
         }}
       />
     </div>
   );
 }
 
-/** Says plainly when there is no system keychain, and offers the encrypted vault. */
+/**
+ * Says plainly when there is no system keychain, and offers the encrypted vault, or a new one
+ * when the old vault no longer opens.
+ */
 function SecretsNotice({
   status,
   offer,
-  onEnable,
+  onVault,
 }: {
   status: SecretsStatus | undefined;
   offer: boolean;
-  onEnable: () => void;
+  onVault: (mode: VaultMode) => void;
 }) {
   if (!status || status.keychain) return null;
   if (status.vault === "unlocked") {
@@ -205,9 +213,22 @@ function SecretsNotice({
       <Alert tone="warning" data-testid="secrets-warning">
         <strong>Your encrypted vault is locked</strong>
         <p>
-          The API keys kept in it can't be used. The vault opens with the password you had when it
-          was made; if your password was reset since, enter your keys again.
+          The API keys kept in it can't be used: the vault opens only with the password you had when
+          it was made. If your password was reset since, start a new vault and enter your keys
+          again.
         </p>
+        {offer && (
+          <div className="alert-actions">
+            <Button
+              size="sm"
+              icon={<ShieldCheck size={14} />}
+              onClick={() => onVault("replace")}
+              data-testid="vault-replace"
+            >
+              Start a new vault
+            </Button>
+          </div>
+        )}
       </Alert>
     );
   }
@@ -224,7 +245,7 @@ function SecretsNotice({
           <Button
             size="sm"
             icon={<ShieldCheck size={14} />}
-            onClick={onEnable}
+            onClick={() => onVault("enable")}
             data-testid="vault-enable"
           >
             Use an encrypted vault instead
@@ -255,6 +276,17 @@ function ProviderRow({
   const check = useCheckProvider();
   const setDefault = useSetDefaultProvider();
   const [modelsOpen, setModelsOpen] = useState(false);
+  // A result is about the connection as it was tested: an edit of its address or key makes it
+  // stale. Choosing another default model (from the very list the test returned) does not.
+  const resetCheck = check.reset;
+  const seen = useRef(connection);
+  useEffect(() => {
+    const before = seen.current;
+    seen.current = connection;
+    const onlyModelChanged =
+      before.defaultModel !== connection.defaultModel && before.baseUrl === connection.baseUrl;
+    if (before.updatedAt !== connection.updatedAt && !onlyModelChanged) resetCheck();
+  }, [connection, resetCheck]);
   const nameId = useId();
   const modelsId = useId();
   const problem = describeProviderError(check.error);
@@ -283,7 +315,10 @@ function ProviderRow({
             {connection.baseUrl}
           </div>
           <div className="provider-meta">
-            <span className={connection.defaultModel ? undefined : "muted"}>
+            <span
+              className={connection.defaultModel ? undefined : "muted"}
+              data-testid="provider-default-model"
+            >
               <Boxes size={14} aria-hidden />
               {connection.defaultModel ?? "No default model"}
             </span>
@@ -381,7 +416,7 @@ function ProviderRow({
       )}
       {problem && <ProblemText problem={problem} testId="provider-check-result" />}
 
-      {modelsOpen && <ModelsPanel id={modelsId} connection={connection} />}
+      {modelsOpen && <ModelsPanel id={modelsId} connection={connection} rowProblem={problem} />}
     </li>
   );
 }
@@ -403,15 +438,30 @@ function ProblemText({ problem, testId }: { problem: ProviderProblem; testId?: s
   );
 }
 
-/** The connection's models; choosing one makes it the connection's default model. */
-function ModelsPanel({ id, connection }: { id: string; connection: ProviderConnection }) {
+/**
+ * The connection's models; choosing one makes it the connection's default model.
+ * `rowProblem` is the failure the row already shows (from "Test connection"): the panel doesn't
+ * say the same thing a second time.
+ */
+function ModelsPanel({
+  id,
+  connection,
+  rowProblem,
+}: {
+  id: string;
+  connection: ProviderConnection;
+  rowProblem: ProviderProblem | null;
+}) {
   const models = useProviderModels(connection.id, true);
   const update = useUpdateProvider();
   const [filter, setFilter] = useState("");
   const problem = describeProviderError(models.error);
+  const shownAbove = problem !== null && rowProblem?.code === problem.code;
   const updateError = formErrors(update.error, []).form;
 
-  const all = models.data ?? [];
+  // After a failed reload the previous list is stale: no count, no filter, no list.
+  const listed = models.isError ? undefined : models.data;
+  const all = listed ?? [];
   const query = filter.trim().toLowerCase();
   const shown = query ? all.filter((model) => model.id.toLowerCase().includes(query)) : all;
   const choosing = update.isPending ? update.variables.patch.defaultModel : null;
@@ -420,7 +470,7 @@ function ModelsPanel({ id, connection }: { id: string; connection: ProviderConne
     <section className="provider-models" id={id} aria-label={`Models of ${connection.name}`}>
       <div className="provider-models-header">
         <div>
-          <h4>Models{models.data && <span className="muted"> · {all.length}</span>}</h4>
+          <h4>Models{listed && <span className="muted"> · {all.length}</span>}</h4>
           <p className="muted small">Choose one to make it this connection's default model.</p>
         </div>
         <div className="provider-models-tools">
@@ -449,9 +499,13 @@ function ModelsPanel({ id, connection }: { id: string; connection: ProviderConne
         <p className="provider-models-loading muted small">
           <Spinner size={14} /> Asking {connection.name} for its models…
         </p>
+      ) : shownAbove ? (
+        <p className="muted small" data-testid="provider-models-unavailable">
+          The models will show here once the connection works.
+        </p>
       ) : problem ? (
         <ProblemText problem={problem} />
-      ) : all.length === 0 ? (
+      ) : models.isError ? null : all.length === 0 ? (
         <p className="muted small">This provider lists no models.</p>
       ) : (
         <ul className="model-list" data-testid="provider-models-list">

@@ -12,33 +12,66 @@ function vaultErrors(error: unknown): FormErrors {
   return formErrors(error, ["password"]);
 }
 
-/** Asks for the login password and turns the encrypted vault on. */
+/**
+ * `enable` turns the vault on; `replace` starts a new, empty vault in place of one that no longer
+ * opens with the login password (the backend does the same for both when the vault is locked).
+ */
+export type VaultMode = "enable" | "replace";
+
+const COPY: Record<VaultMode, { title: string; description: string; submit: string }> = {
+  enable: {
+    title: "Use an encrypted vault",
+    description:
+      "Your API keys will be kept in an encrypted file in the app's data folder, locked with your login password. It unlocks when you log in.",
+    submit: "Turn on the vault",
+  },
+  replace: {
+    title: "Start a new vault?",
+    description:
+      "Your vault can't be opened with your current password, so the API keys stored in it can't be recovered. A new, empty vault will replace it, locked with your login password. You will need to enter those API keys again.",
+    submit: "Start a new vault",
+  },
+};
+
+/** Asks for the login password and turns the encrypted vault on (or starts a new one). */
 export function VaultDialog({
   open,
+  mode = "enable",
   onClose,
   onEnabled,
 }: {
   open: boolean;
+  mode?: VaultMode;
   onClose: () => void;
   onEnabled: (status: SecretsStatus) => void;
 }) {
+  const copy = COPY[mode];
   return (
     <Dialog
       open={open}
       onClose={onClose}
-      title="Use an encrypted vault"
-      description="Your API keys will be kept in an encrypted file in the app's data folder, locked with your login password. It unlocks when you log in."
+      title={copy.title}
+      description={copy.description}
       testId="vault-dialog"
     >
-      <VaultForm onCancel={onClose} onEnabled={onEnabled} />
+      <VaultForm
+        submitLabel={copy.submit}
+        destructive={mode === "replace"}
+        onCancel={onClose}
+        onEnabled={onEnabled}
+      />
     </Dialog>
   );
 }
 
 function VaultForm({
+  submitLabel,
+  destructive,
   onCancel,
   onEnabled,
 }: {
+  submitLabel: string;
+  destructive: boolean;
   onCancel: () => void;
   onEnabled: (status: SecretsStatus) => void;
 }) {
@@ -72,11 +105,12 @@ function VaultForm({
         <Button
           type="submit"
           variant="primary"
+          className={destructive ? "btn-destructive" : undefined}
           loading={enable.isPending}
           disabled={password === ""}
           data-testid="vault-submit"
         >
-          Turn on the vault
+          {submitLabel}
         </Button>
       </div>
     </form>

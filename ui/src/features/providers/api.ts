@@ -163,6 +163,10 @@ export function useEnableVault() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (password: string) => unwrap(commands.secretsEnableVault(password)),
-    onSuccess: (status) => client.setQueryData<SecretsStatus>(secretsKeys.status, status),
+    onSuccess: (status) => {
+      client.setQueryData<SecretsStatus>(secretsKeys.status, status);
+      // A new vault in place of a locked one holds none of the old keys.
+      return invalidateConnections(client);
+    },
   });
 }

@@ -95,7 +95,7 @@ describe("providers", () => {
     const openai = row("OpenAI");
     expect(within(openai).getByText("Default")).toBeInTheDocument();
     expect(within(openai).getByText("https://api.openai.com/v1")).toBeInTheDocument();
-    expect(within(openai).getByText("gpt-4o-mini")).toBeInTheDocument();
+    expect(within(openai).getByTestId("provider-default-model")).toHaveTextContent("gpt-4o-mini");
     expect(within(openai).getByTestId("provider-key-status")).toHaveTextContent(
       "Key stored in your system keychain",
     );
@@ -111,7 +111,9 @@ describe("providers", () => {
     const local = row("Ollama");
     // The address matches the Ollama preset, so the badge names it.
     expect(within(local).getAllByText("Ollama")).toHaveLength(2);
-    expect(within(local).getByText("No default model")).toBeInTheDocument();
+    expect(within(local).getByTestId("provider-default-model")).toHaveTextContent(
+      "No default model",
+    );
     expect(within(local).getByTestId("provider-key-status")).toHaveTextContent("No key");
   });
 
@@ -370,6 +372,56 @@ describe("providers", () => {
     expect(failed).toHaveTextContent("Nothing answers at http://localhost:11434.");
   });
 
+  it("shows a refused key once, and no stale model count", async () => {
+    let modelsCalls = 0;
+    const refused = () => ipcError("ProviderAuth", "OpenAI says the API key is not valid (401).");
+    const { user, callsTo } = renderApp(
+      providersBackend({
+        providers_list: () => [connection()],
+        providers_models: () => {
+          modelsCalls += 1;
+          return modelsCalls === 1
+            ? [
+                { id: "gpt-4o", ownedBy: "openai" },
+                { id: "gpt-4o-mini", ownedBy: "openai" },
+              ]
+            : refused();
+        },
+        providers_update: () => connection(),
+        providers_check: refused,
+      }),
+    );
+    await openProviders(user);
+    const openai = row("OpenAI");
+    await user.click(within(openai).getByTestId("provider-models"));
+    const panel = within(openai).getByRole("region", { name: "Models of OpenAI" });
+    expect(await within(panel).findAllByTestId("provider-model")).toHaveLength(2);
+    expect(within(panel).getByRole("heading", { level: 4 })).toHaveTextContent("Models · 2");
+
+    // A new key reloads the open list; the provider refuses it.
+    await user.click(within(openai).getByTestId("provider-edit"));
+    const form = await screen.findByTestId("provider-dialog");
+    await user.type(input(form, "apiKey"), "sk-wrong");
+    await user.click(screen.getByTestId("provider-save"));
+    const failed = await within(panel).findByRole("alert");
+    expect(failed).toHaveTextContent("The API key was refused.");
+    expect(callsTo("providers_models")).toHaveLength(2);
+    // The list it had before is gone, and so is its count.
+    expect(within(panel).getByRole("heading", { level: 4 })).toHaveTextContent(/^Models$/);
+    expect(within(panel).queryByTestId("provider-models-list")).not.toBeInTheDocument();
+
+    // Testing the connection says it under the row; the panel doesn't say it again.
+    await user.click(within(openai).getByTestId("provider-check"));
+    const result = await within(openai).findByTestId("provider-check-result");
+    expect(result).toHaveTextContent("The API key was refused.");
+    await vi.waitFor(() => expect(within(openai).getAllByRole("alert")).toHaveLength(1));
+    expect(within(openai).getAllByText(/OpenAI says the API key is not valid/)).toHaveLength(1);
+    expect(within(panel).getByTestId("provider-models-unavailable")).toHaveTextContent(
+      "The models will show here once the connection works.",
+    );
+    expect(within(panel).getByRole("heading", { level: 4 })).toHaveTextContent(/^Models$/);
+  });
+
   it("makes a connection the default", async () => {
     let list = [connection(), ollama];
     const { user, callsTo } = renderApp(
@@ -540,6 +592,88 @@ describe("providers", () => {
     expect(screen.queryByTestId("secrets-warning")).not.toBeInTheDocument();
     expect(screen.queryByTestId("vault-dialog")).not.toBeInTheDocument();
     expect(callsTo("secrets_enable_vault").at(-1)?.args).toEqual({ password: "right-password" });
+  });
+
+  it("starts a new vault in place of one that no longer opens", async () => {
+    let vault: "locked" | "unlocked" = "locked";
+    const { user, callsTo } = renderApp(
+      providersBackend({
+        providers_list: () => [connection({ keyStorage: "vault" })],
+        secrets_status: () => ({ keychain: false, keychainHelp: "Install gnome-keyring.", vault }),
+        secrets_enable_vault: () => {
+          vault = "unlocked";
+          return { keychain: false, keychainHelp: null, vault };
+        },
+      }),
+    );
+    await openProviders(user);
+
+    const warning = await screen.findByTestId("secrets-warning");
+    expect(warning).toHaveTextContent("Your encrypted vault is locked");
+    expect(within(warning).queryByTestId("vault-enable")).not.toBeInTheDocument();
+    await user.click(within(warning).getByTestId("vault-replace"));
+
+    const dialog = await screen.findByTestId("vault-dialog");
+    expect(dialog).toHaveTextContent("Start a new vault?");
+    // Plainly: the keys in the old vault are gone and must be entered again.
+    expect(dialog).toHaveTextContent("the API keys stored in it can't be recovered");
+    expect(dialog).toHaveTextContent("You will need to enter those API keys again.");
+    await user.keyboard("{Escape}");
+    expect(callsTo("secrets_enable_vault")).toHaveLength(0);
+
+    await user.click(within(screen.getByTestId("secrets-warning")).getByTestId("vault-replace"));
+    const again = await screen.findByTestId("vault-dialog");
+    await user.type(input(again, "password"), "login-password");
+    await user.click(within(again).getByRole("button", { name: "Start a new vault" }));
+
+    expect(
+      await screen.findByText(
+        "A new encrypted vault is on. Enter the API keys that were in the old one again.",
+      ),
+    ).toBeInTheDocument();
+    expect(callsTo("secrets_enable_vault")).toEqual([
+      expect.objectContaining({ args: { password: "login-password" } }),
+    ]);
+    expect(screen.getByTestId("secrets-vault-note")).toBeInTheDocument();
+    expect(screen.queryByTestId("secrets-warning")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("vault-dialog")).not.toBeInTheDocument();
+  });
+
+  it("offers a new vault when saving a key finds the vault locked", async () => {
+    let vault: "locked" | "unlocked" = "locked";
+    const { user, callsTo } = renderApp(
+      providersBackend({
+        providers_list: () => [connection()],
+        secrets_status: () => ({ keychain: false, keychainHelp: null, vault }),
+        providers_update: () =>
+          vault === "locked"
+            ? ipcError("VaultLocked", "Your encrypted vault is locked.")
+            : connection({ keyStorage: "vault" }),
+        secrets_enable_vault: () => {
+          vault = "unlocked";
+          return { keychain: false, keychainHelp: null, vault };
+        },
+      }),
+    );
+    await openProviders(user);
+    await screen.findByTestId("secrets-warning");
+    await user.click(await screen.findByTestId("provider-edit"));
+    const form = await screen.findByTestId("provider-dialog");
+    await user.type(input(form, "apiKey"), "sk-new");
+    await user.click(screen.getByTestId("provider-save"));
+
+    const offer = await within(form).findByTestId("provider-store-unavailable");
+    expect(offer).toHaveTextContent("Your encrypted vault is locked.");
+    await user.click(within(offer).getByTestId("vault-replace"));
+    const vaultDialog = await screen.findByTestId("vault-dialog");
+    expect(vaultDialog).toHaveTextContent("You will need to enter those API keys again.");
+    await user.type(input(vaultDialog, "password"), "login-password");
+    await user.click(within(vaultDialog).getByTestId("vault-submit"));
+
+    expect(await within(form).findByText(/The encrypted vault is on/)).toBeInTheDocument();
+    await user.click(screen.getByTestId("provider-save"));
+    expect(await screen.findByText("Saved OpenAI.")).toBeInTheDocument();
+    expect(callsTo("providers_update")).toHaveLength(2);
   });
 
   it("offers the vault when saving a key finds no keychain, then saves", async () => {
