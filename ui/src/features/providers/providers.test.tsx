@@ -736,4 +736,33 @@ describe("providers", () => {
     await act(() => emit("providers-changed", null));
     expect(await screen.findByTestId("provider-row")).toHaveAttribute("data-name", "OpenAI");
   });
+
+  it("drops a test result once the key or address changes, not when the model does", async () => {
+    let list: ProviderConnection[] = [connection()];
+    const { user } = renderApp(
+      providersBackend({
+        providers_list: () => list,
+        providers_check: () => ipcError("ProviderAuth", "The key was refused (401)."),
+      }),
+      { events: true },
+    );
+    await openProviders(user);
+    await user.click(within(row("OpenAI")).getByTestId("provider-check"));
+    expect(await within(row("OpenAI")).findByTestId("provider-check-result")).toHaveTextContent(
+      "The API key was refused.",
+    );
+
+    // Another default model (picked from the list the test returned): the result stands.
+    list = [{ ...connection(), defaultModel: "gpt-4o", updatedAt: "2026-11-23T10:00:01.000Z" }];
+    await act(() => emit("providers-changed", null));
+    await screen.findByText("gpt-4o");
+    expect(within(row("OpenAI")).getByTestId("provider-check-result")).toBeInTheDocument();
+
+    // A new key (same fields, later updatedAt): the old result no longer says anything true.
+    list = [{ ...list[0]!, updatedAt: "2026-11-23T10:00:02.000Z" }];
+    await act(() => emit("providers-changed", null));
+    await vi.waitFor(() =>
+      expect(within(row("OpenAI")).queryByTestId("provider-check-result")).not.toBeInTheDocument(),
+    );
+  });
 });
