@@ -753,13 +753,14 @@ describe("providers", () => {
     );
 
     // Another default model (picked from the list the test returned): the result stands.
-    list = [{ ...connection(), defaultModel: "gpt-4o", updatedAt: "2026-11-23T10:00:01.000Z" }];
+    const withModel = { ...connection(), defaultModel: "gpt-4o" };
+    list = [{ ...withModel, updatedAt: "2026-11-23T10:00:01.000Z" }];
     await act(() => emit("providers-changed", null));
     await screen.findByText("gpt-4o");
     expect(within(row("OpenAI")).getByTestId("provider-check-result")).toBeInTheDocument();
 
     // A new key (same fields, later updatedAt): the old result no longer says anything true.
-    list = [{ ...list[0]!, updatedAt: "2026-11-23T10:00:02.000Z" }];
+    list = [{ ...withModel, updatedAt: "2026-11-23T10:00:02.000Z" }];
     await act(() => emit("providers-changed", null));
     await vi.waitFor(() =>
       expect(within(row("OpenAI")).queryByTestId("provider-check-result")).not.toBeInTheDocument(),
