@@ -95,9 +95,7 @@ impl ProviderError {
         let (kind, message) = match code {
             401 | 403 => (
                 ProviderErrorKind::Auth,
-                format!(
-                    "{label} did not accept the API key ({code}: {reason}). Check the key in Settings → Providers."
-                ),
+                format!("{label} did not accept the API key ({code}: {reason}). Check the connection's key."),
             ),
             429 => {
                 (ProviderErrorKind::RateLimited, format!("{label} is limiting requests ({reason}). Try again shortly."))
