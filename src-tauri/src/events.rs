@@ -1,6 +1,17 @@
 //! Typed broadcasts to every window. Rare events only; streams use channels.
 
 use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime};
+use tauri_specta::Event;
+
+/// Tells every window about a change, and passes the command's result through. A window that
+/// misses it only refreshes later, so a failed emit is logged, not returned.
+pub(crate) fn announce<R: Runtime, E: Event + Serialize + Clone, T>(app: &AppHandle<R>, event: E, result: T) -> T {
+    if let Err(error) = event.emit(app) {
+        tracing::warn!(%error, event = E::NAME, "could not announce a change");
+    }
+    result
+}
 
 /// The session was locked (by the idle lock or from another window): show the lock screen.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]

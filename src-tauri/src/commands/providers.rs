@@ -7,18 +7,9 @@ use kickstart_core::providers::{
 };
 use kickstart_core::secrets::SecretsStatus;
 use tauri::{AppHandle, Runtime, State};
-use tauri_specta::Event;
 
-use crate::events::ProvidersChanged;
+use crate::events::{announce, ProvidersChanged};
 use crate::{AppState, IpcError};
-
-/// Tells every window the connections changed, and passes the result through.
-fn announce<R: Runtime, T>(app: &AppHandle<R>, result: T) -> T {
-    if let Err(error) = ProvidersChanged.emit(app) {
-        tracing::warn!(%error, "could not announce a provider change");
-    }
-    result
-}
 
 /// The presets of the "Add provider" dialog.
 #[tauri::command]
@@ -45,7 +36,7 @@ pub async fn providers_create<R: Runtime>(
     input: NewConnection,
 ) -> Result<ProviderConnection, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.providers().create(&session, input).await?))
+    Ok(announce(&app, ProvidersChanged, state.core.providers().create(&session, input).await?))
 }
 
 /// Changes a connection; only the fields given change.
@@ -58,7 +49,7 @@ pub async fn providers_update<R: Runtime>(
     patch: ConnectionPatch,
 ) -> Result<ProviderConnection, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.providers().update(&session, &id, patch).await?))
+    Ok(announce(&app, ProvidersChanged, state.core.providers().update(&session, &id, patch).await?))
 }
 
 /// Removes a connection and its key.
@@ -70,7 +61,7 @@ pub async fn providers_delete<R: Runtime>(
     id: ProviderConnectionId,
 ) -> Result<(), IpcError> {
     let session = state.core.auth().session()?;
-    announce(&app, state.core.providers().delete(&session, &id).await?);
+    announce(&app, ProvidersChanged, state.core.providers().delete(&session, &id).await?);
     Ok(())
 }
 
@@ -83,7 +74,7 @@ pub async fn providers_set_default<R: Runtime>(
     id: ProviderConnectionId,
 ) -> Result<ProviderConnection, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.providers().set_default(&session, &id).await?))
+    Ok(announce(&app, ProvidersChanged, state.core.providers().set_default(&session, &id).await?))
 }
 
 /// "Test connection": a real request to the server, with its latency and models.

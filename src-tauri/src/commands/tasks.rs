@@ -5,18 +5,9 @@ use kickstart_core::tasks::{
     ViewCounts,
 };
 use tauri::{AppHandle, Runtime, State};
-use tauri_specta::Event;
 
-use crate::events::TasksChanged;
+use crate::events::{announce, TasksChanged};
 use crate::{AppState, IpcError};
-
-/// Tells every window the list changed, and passes the result through.
-fn announce<R: Runtime, T>(app: &AppHandle<R>, result: T) -> T {
-    if let Err(error) = TasksChanged.emit(app) {
-        tracing::warn!(%error, "could not announce a task change");
-    }
-    result
-}
 
 /// Reads a quick-add line into a draft; `literal` ranges stay part of the title.
 #[tauri::command]
@@ -39,7 +30,7 @@ pub async fn tasks_create<R: Runtime>(
     input: NewTask,
 ) -> Result<Task, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.tasks().create(&session, input).await?))
+    Ok(announce(&app, TasksChanged, state.core.tasks().create(&session, input).await?))
 }
 
 /// One task.
@@ -60,7 +51,7 @@ pub async fn tasks_update<R: Runtime>(
     patch: TaskPatch,
 ) -> Result<Task, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.tasks().update(&session, &id, patch).await?))
+    Ok(announce(&app, TasksChanged, state.core.tasks().update(&session, &id, patch).await?))
 }
 
 /// Completes a task (a recurring one moves to its next date).
@@ -72,7 +63,7 @@ pub async fn tasks_complete<R: Runtime>(
     id: TaskId,
 ) -> Result<Task, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.tasks().complete(&session, &id).await?))
+    Ok(announce(&app, TasksChanged, state.core.tasks().complete(&session, &id).await?))
 }
 
 /// Undoes the last completion.
@@ -84,7 +75,7 @@ pub async fn tasks_uncomplete<R: Runtime>(
     id: TaskId,
 ) -> Result<Task, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.tasks().uncomplete(&session, &id).await?))
+    Ok(announce(&app, TasksChanged, state.core.tasks().uncomplete(&session, &id).await?))
 }
 
 /// Moves a task to the trash.
@@ -96,7 +87,7 @@ pub async fn tasks_delete<R: Runtime>(
     id: TaskId,
 ) -> Result<Task, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.tasks().delete(&session, &id).await?))
+    Ok(announce(&app, TasksChanged, state.core.tasks().delete(&session, &id).await?))
 }
 
 /// Takes a task out of the trash.
@@ -108,7 +99,7 @@ pub async fn tasks_restore<R: Runtime>(
     id: TaskId,
 ) -> Result<Task, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.tasks().restore(&session, &id).await?))
+    Ok(announce(&app, TasksChanged, state.core.tasks().restore(&session, &id).await?))
 }
 
 /// Deletes the trash for good; returns how many tasks went.
@@ -116,7 +107,7 @@ pub async fn tasks_restore<R: Runtime>(
 #[specta::specta]
 pub async fn tasks_empty_trash<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<u32, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.tasks().empty_trash(&session).await?))
+    Ok(announce(&app, TasksChanged, state.core.tasks().empty_trash(&session).await?))
 }
 
 /// A page of a view.
@@ -153,5 +144,5 @@ pub async fn tasks_bulk<R: Runtime>(
     action: BulkAction,
 ) -> Result<BulkResult, IpcError> {
     let session = state.core.auth().session()?;
-    Ok(announce(&app, state.core.tasks().bulk(&session, &ids, action).await?))
+    Ok(announce(&app, TasksChanged, state.core.tasks().bulk(&session, &ids, action).await?))
 }

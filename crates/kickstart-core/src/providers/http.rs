@@ -16,6 +16,7 @@ use tokio::time::Sleep;
 use super::error::{ProviderError, ProviderErrorKind};
 use super::sse::{SseEvent, SseParser};
 use super::stream::ProviderEvent;
+use super::ModelInfo;
 
 /// Time limits and the retry budget for provider calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +138,30 @@ impl Http {
             }
         })
     }
+}
+
+/// GET `{base}/models` in either API's shape (both put the models under `data`; only OpenAI's
+/// has `owned_by`), sorted by id.
+pub(crate) async fn fetch_models(
+    http: &Http,
+    label: &str,
+    build: impl Fn() -> reqwest::RequestBuilder,
+) -> Result<Vec<ModelInfo>, ProviderError> {
+    #[derive(serde::Deserialize)]
+    struct List {
+        data: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        id: String,
+        #[serde(default)]
+        owned_by: Option<String>,
+    }
+    let list: List = http.get_json(label, build).await?;
+    let mut models: Vec<ModelInfo> =
+        list.data.into_iter().map(|model| ModelInfo { id: model.id, owned_by: model.owned_by }).collect();
+    models.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(models)
 }
 
 /// Turns SSE events of one API into provider events.

@@ -21,7 +21,7 @@ use futures_util::stream::BoxStream;
 use serde::Deserialize;
 
 use super::error::ProviderError;
-use super::http::{stream_answer, Decoder, Http};
+use super::http::{fetch_models, stream_answer, Decoder, Http};
 use super::sse::SseEvent;
 use super::stream::{ChatRequest, Provider, ProviderEvent, Role, StopReason, ToolCall, Usage};
 use super::ModelInfo;
@@ -153,28 +153,12 @@ impl Provider for OpenAi {
     fn list_models(&self) -> BoxFuture<'static, Result<Vec<ModelInfo>, ProviderError>> {
         let this = self.clone();
         Box::pin(async move {
-            let list: ModelList = this
-                .http
-                .get_json(&this.label, || this.with_key(this.http.client.get(format!("{}/models", this.base_url))))
-                .await?;
-            let mut models: Vec<ModelInfo> =
-                list.data.into_iter().map(|model| ModelInfo { id: model.id, owned_by: model.owned_by }).collect();
-            models.sort_by(|a, b| a.id.cmp(&b.id));
-            Ok(models)
+            fetch_models(&this.http, &this.label, || {
+                this.with_key(this.http.client.get(format!("{}/models", this.base_url)))
+            })
+            .await
         })
     }
-}
-
-#[derive(Deserialize)]
-struct ModelList {
-    data: Vec<ModelEntry>,
-}
-
-#[derive(Deserialize)]
-struct ModelEntry {
-    id: String,
-    #[serde(default)]
-    owned_by: Option<String>,
 }
 
 // ---- the stream, read leniently: every field a compatible server might omit is optional ----
