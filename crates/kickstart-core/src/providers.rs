@@ -463,9 +463,17 @@ impl<'a> Providers<'a> {
     /// A client for the connection, with its key read from where it is kept.
     pub async fn client(&self, session: &Session, id: &ProviderConnectionId) -> Result<Box<dyn Provider>, CoreError> {
         let connection = self.get(session, id).await?;
-        let key = self.core.secrets().get(session, &secret_name(id), connection.key_storage).await?;
+        self.client_for(session, &connection).await
+    }
+
+    async fn client_for(
+        &self,
+        session: &Session,
+        connection: &ProviderConnection,
+    ) -> Result<Box<dyn Provider>, CoreError> {
+        let key = self.core.secrets().get(session, &secret_name(&connection.id), connection.key_storage).await?;
         if key.is_none() && connection.has_key {
-            tracing::warn!(connection = %id, "the stored key is missing from the keychain");
+            tracing::warn!(connection = %connection.id, "the stored key is missing from the keychain");
         }
         let http = self.core.http.clone();
         let label = connection.name.clone();
@@ -485,7 +493,7 @@ impl<'a> Providers<'a> {
     /// without a models endpoint is asked for a one-token answer from the default model instead.
     pub async fn check(&self, session: &Session, id: &ProviderConnectionId) -> Result<ConnectionCheck, CoreError> {
         let connection = self.get(session, id).await?;
-        let client = self.client(session, id).await?;
+        let client = self.client_for(session, &connection).await?;
         let started = Instant::now();
         let elapsed_ms = |started: Instant| u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
         match client.list_models().await {

@@ -97,20 +97,10 @@ impl Anthropic {
 
 impl Provider for Anthropic {
     fn stream(&self, request: ChatRequest) -> BoxStream<'static, ProviderEvent> {
-        let body = Self::body(&request);
-        let this = self.clone();
+        let post =
+            self.with_headers(self.http.client.post(format!("{}/messages", self.base_url))).json(&Self::body(&request));
         let label = self.label.clone();
-        stream_answer(
-            self.label.clone(),
-            self.http.limits,
-            move || {
-                let request =
-                    this.with_headers(this.http.client.post(format!("{}/messages", this.base_url))).json(&body);
-                let this = this.clone();
-                async move { this.http.send(&this.label, request).await }
-            },
-            move || MessagesDecoder::new(&label),
-        )
+        stream_answer(self.http.clone(), self.label.clone(), post, move || MessagesDecoder::new(&label))
     }
 
     fn list_models(&self) -> BoxFuture<'static, Result<Vec<ModelInfo>, ProviderError>> {

@@ -2,7 +2,6 @@
 //! bounded retries before the first token, and reading an SSE body into provider events.
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
@@ -279,25 +278,31 @@ async fn expect_event_stream(label: &str, response: reqwest::Response) -> Result
     Ok(response)
 }
 
-/// Streams one chat answer: opens the request with `open`, decodes the body with a fresh
+/// Sends one attempt's copy of the request and checks the answer is an event stream. A JSON
+/// body is bytes, so the copy always exists; `None` would be a streamed body.
+async fn open_attempt(
+    http: &Http,
+    label: &str,
+    request: Option<reqwest::RequestBuilder>,
+) -> Result<reqwest::Response, ProviderError> {
+    let request = request.ok_or_else(|| ProviderError::malformed(label, "the request could not be repeated"))?;
+    expect_event_stream(label, http.send(label, request).await?).await
+}
+
+/// Streams one chat answer: sends `request` (a copy per attempt), decodes the body with a fresh
 /// `decoder()` and retries — only while no part of the answer has been delivered — after rate
 /// limits and overloaded servers, within the limits' budget. Dropping the stream drops the HTTP
 /// response, which closes its connection at once.
-pub(crate) fn stream_answer<D, Open, Fut>(
+pub(crate) fn stream_answer<D: Decoder>(
+    http: Http,
     label: String,
-    limits: ProviderLimits,
-    open: Open,
+    request: reqwest::RequestBuilder,
     decoder: impl Fn() -> D + Send + 'static,
-) -> BoxStream<'static, ProviderEvent>
-where
-    D: Decoder,
-    Open: Fn() -> Fut + Send + 'static,
-    Fut: Future<Output = Result<reqwest::Response, ProviderError>> + Send,
-{
-    struct Run<D, Open, Make> {
+) -> BoxStream<'static, ProviderEvent> {
+    struct Run<D, Make> {
+        http: Http,
         label: String,
-        limits: ProviderLimits,
-        open: Open,
+        request: reqwest::RequestBuilder,
         make_decoder: Make,
         body: Option<Body<D>>,
         attempt: u32,
@@ -306,28 +311,26 @@ where
     }
 
     let run =
-        Run { label, limits, open, make_decoder: decoder, body: None, attempt: 0, delivered: false, finished: false };
+        Run { http, label, request, make_decoder: decoder, body: None, attempt: 0, delivered: false, finished: false };
     stream::unfold(run, |mut run| async move {
         if run.finished {
             return None;
         }
+        let limits = run.http.limits;
         loop {
             let event = match run.body.as_mut() {
-                Some(body) => body.next(&run.label, &run.limits).await,
-                None => match (run.open)().await {
-                    Ok(response) => match expect_event_stream(&run.label, response).await {
-                        Ok(response) => {
-                            run.body = Some(Body::new(response, (run.make_decoder)(), &run.limits));
-                            continue;
-                        }
-                        Err(error) => ProviderEvent::Error { error },
-                    },
+                Some(body) => body.next(&run.label, &limits).await,
+                None => match open_attempt(&run.http, &run.label, run.request.try_clone()).await {
+                    Ok(response) => {
+                        run.body = Some(Body::new(response, (run.make_decoder)(), &limits));
+                        continue;
+                    }
                     Err(error) => ProviderEvent::Error { error },
                 },
             };
             if let ProviderEvent::Error { error } = &event {
                 if !run.delivered {
-                    if let Some(wait) = run.limits.delay(error, run.attempt) {
+                    if let Some(wait) = limits.delay(error, run.attempt) {
                         tracing::info!(kind = ?error.kind, attempt = run.attempt + 1, ?wait, "retrying the provider");
                         run.attempt += 1;
                         run.body = None;

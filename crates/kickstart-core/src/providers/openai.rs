@@ -134,20 +134,11 @@ impl OpenAi {
 
 impl Provider for OpenAi {
     fn stream(&self, request: ChatRequest) -> BoxStream<'static, ProviderEvent> {
-        let body = self.body(&request);
-        let this = self.clone();
+        let post = self
+            .with_key(self.http.client.post(format!("{}/chat/completions", self.base_url)))
+            .json(&self.body(&request));
         let label = self.label.clone();
-        stream_answer(
-            self.label.clone(),
-            self.http.limits,
-            move || {
-                let request =
-                    this.with_key(this.http.client.post(format!("{}/chat/completions", this.base_url))).json(&body);
-                let this = this.clone();
-                async move { this.http.send(&this.label, request).await }
-            },
-            move || ChatDecoder::new(&label),
-        )
+        stream_answer(self.http.clone(), self.label.clone(), post, move || ChatDecoder::new(&label))
     }
 
     fn list_models(&self) -> BoxFuture<'static, Result<Vec<ModelInfo>, ProviderError>> {
