@@ -165,6 +165,8 @@ impl<'a> Auth<'a> {
             .await?;
         let row = ProfileRow { last_login_at: Some(now), ..row };
         tracing::info!(profile = %row.id, "signed in");
+        // Profiles made before agents existed get their built-in ones now.
+        crate::agents::ensure_built_in(self.core, &row.id).await?;
         self.core.desk.sign_in(Session { profile_id: row.id.clone() }, row.idle_lock_minutes());
         // The password is at hand only now: open the profile's encrypted vault, if it has one.
         self.core.vault.close_all();

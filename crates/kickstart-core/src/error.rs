@@ -2,6 +2,7 @@
 //! kinds every module shares (validation, not found, conflict).
 
 use crate::auth::AuthError;
+use crate::chat::ChatError;
 use crate::providers::ProviderError;
 use crate::secrets::SecretError;
 use crate::store::StoreError;
@@ -27,6 +28,9 @@ pub enum CoreError {
     /// An AI provider refused or failed.
     #[error(transparent)]
     Provider(#[from] ProviderError),
+    /// The chat loop could not start an answer.
+    #[error(transparent)]
+    Chat(#[from] ChatError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

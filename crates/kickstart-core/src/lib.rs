@@ -4,7 +4,9 @@
 //! profile (a [`auth::Session`]) and scopes its SQL by it, so isolation between profiles is
 //! enforced here, once, whatever the shell or the UI send.
 
+pub mod agents;
 pub mod auth;
+pub mod chat;
 pub mod clock;
 mod error;
 pub mod ids;
@@ -13,6 +15,7 @@ pub mod providers;
 pub mod secrets;
 pub mod store;
 pub mod tasks;
+pub mod threads;
 mod time;
 
 use std::path::PathBuf;
@@ -20,13 +23,16 @@ use std::sync::Arc;
 
 pub use error::CoreError;
 
+use agents::Agents;
 use auth::{Auth, Desk, LoginThrottle, PasswordParams};
+use chat::{ActiveChats, Chat};
 use clock::{Clock, SystemClock};
 use profiles::Profiles;
 use providers::{Http, ProviderLimits, Providers};
 use secrets::vault::Vaults;
 use secrets::{KeyringStore, SecretStore, Secrets};
 use tasks::Tasks;
+use threads::Threads;
 
 /// Everything [`Core::open`] needs to know.
 #[derive(Clone)]
@@ -80,6 +86,7 @@ pub struct Core {
     secret_store: Arc<dyn SecretStore>,
     vault: Vaults,
     http: Http,
+    chats: ActiveChats,
 }
 
 impl Core {
@@ -87,7 +94,7 @@ impl Core {
     pub async fn open(config: CoreConfig) -> Result<Self, CoreError> {
         let db = store::Db::open(&config.database_path).await?;
         let data_dir = config.database_path.parent().map(PathBuf::from).unwrap_or_default();
-        Ok(Self {
+        let core = Self {
             vault: Vaults::new(data_dir.join("vaults")),
             http: Http::new(config.provider_limits),
             secret_store: config.secret_store,
@@ -97,7 +104,11 @@ impl Core {
             clock: config.clock,
             password_params: config.password_params,
             time_zone: config.time_zone,
-        })
+            chats: ActiveChats::default(),
+        };
+        // Nothing can be streaming yet: whatever says so was cut off by the last shutdown.
+        threads::mark_interrupted(&core).await?;
+        Ok(core)
     }
 
     /// Registration, login, lock and the session of the person at this computer.
@@ -118,6 +129,21 @@ impl Core {
     /// The profile's AI provider connections and clients for them.
     pub fn providers(&self) -> Providers<'_> {
         Providers::new(self)
+    }
+
+    /// The agents the profile owns or may use.
+    pub fn agents(&self) -> Agents<'_> {
+        Agents::new(self)
+    }
+
+    /// The profile's threads, their messages and runs.
+    pub fn threads(&self) -> Threads<'_> {
+        Threads::new(self)
+    }
+
+    /// Sending messages and streaming answers.
+    pub fn chat(&self) -> Chat<'_> {
+        Chat::new(self)
     }
 
     /// Where the profile's API keys are kept.

@@ -214,6 +214,7 @@ pub(crate) async fn insert(core: &Core, new: NewProfile) -> Result<(ProfileRow, 
         }
         other => other?,
     };
+    crate::agents::ensure_built_in(core, &id).await?;
     Ok((get(core.db.pool(), &id).await?, recovery_key))
 }
 

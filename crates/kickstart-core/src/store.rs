@@ -70,3 +70,15 @@ impl Db {
         self.pool.close().await;
     }
 }
+
+/// Turns typed search words into an FTS5 query: every word must match, as a prefix.
+pub(crate) fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}

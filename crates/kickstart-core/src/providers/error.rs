@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde::Serialize;
 
 /// The kind of a provider failure: what the UI and the retry policy branch on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub enum ProviderErrorKind {
     /// 401/403: the key is wrong or lacks access.

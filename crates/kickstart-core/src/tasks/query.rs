@@ -10,6 +10,7 @@ use sqlx::{QueryBuilder, Sqlite};
 use super::recurrence::{anchor, localize};
 use super::{Due, Now, Priority, TagCount, Task, TaskRow, Tasks, TASK_COLUMNS};
 use crate::auth::Session;
+use crate::store::fts_query;
 use crate::{time, CoreError};
 
 /// Which list.
@@ -168,18 +169,6 @@ impl DayBounds {
 
 fn bad_cursor() -> CoreError {
     CoreError::validation("cursor", "That page cursor belongs to another list; start again from the first page.")
-}
-
-/// Turns typed search words into an FTS5 query: every word must match, as a prefix.
-fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split_whitespace()
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 fn day(field: &'static str, value: &str) -> Result<String, CoreError> {
