@@ -111,7 +111,7 @@ mod tests {
     fn the_oldest_messages_are_dropped_first_and_the_context_starts_with_the_user() {
         // Each message costs 100 + 4 tokens; 1 000 - 500 (answer) leaves room for four.
         let history: Vec<ChatMessage> =
-            (0..10).map(|i| msg(if i % 2 == 0 { Role::User } else { Role::Assistant }, 300)).collect();
+            (0..9).map(|i| msg(if i % 2 == 0 { Role::User } else { Role::Assistant }, 300)).collect();
         let kept = fit("", &history, Budget { window: 1_000, answer: 500 }).expect("fits");
         assert_eq!(kept.len(), 3, "four fit, but the first would be an assistant message");
         assert_eq!(kept[0].role, Role::User);

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ReactNode } from "react";
+import type { ButtonHTMLAttributes, ReactNode, Ref } from "react";
 import { Spinner } from "./display";
 
 type Variant = "primary" | "secondary" | "ghost" | "danger";
@@ -43,6 +43,7 @@ export function Button({
 }
 
 export type IconButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
+  ref?: Ref<HTMLButtonElement>;
   /** The accessible name; also shown as a tooltip. */
   label: string;
   children: ReactNode;

@@ -21,7 +21,7 @@ export type DialogProps = {
   children: ReactNode;
   footer?: ReactNode;
   testId?: string;
-  size?: "sm" | "md";
+  size?: "sm" | "md" | "lg";
 };
 
 /** A modal dialog: traps focus, restores it on close, Escape closes. */

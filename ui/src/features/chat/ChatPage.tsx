@@ -1,14 +1,476 @@
-import { MessageSquare } from "lucide-react";
-import { EmptyState } from "../../components/ui";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { Activity, MessageSquarePlus, Search, SearchX } from "lucide-react";
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Dialog,
+  IconButton,
+  Spinner,
+  TextField,
+  Toast,
+} from "../../components/ui";
+import { formErrors } from "../../lib/forms";
+import { useDebounced } from "../../lib/useDebounced";
+import { useAgents, type Agent, type AgentStarter } from "../agents/api";
+import { AgentAvatar } from "../agents/appearance";
+import { starterVariables } from "../agents/starters";
+import {
+  messagesOf,
+  threadPatch,
+  useChatStream,
+  useDeleteThread,
+  useLiveAnswer,
+  useMessages,
+  useRestoreThread,
+  useThread,
+  useThreadChangedListener,
+  useThreads,
+  useUpdateThread,
+  type Message,
+  type Thread,
+} from "./api";
+import { ActivityPanel } from "./ActivityPanel";
+import { Composer } from "./Composer";
+import { describeChatError, type ChatFix } from "./describe";
+import type { AgentLook } from "./Message";
+import { AgentPicker, NewChatIntro, StarterDialog } from "./NewChat";
+import { ProblemNotice } from "./Problem";
+import { ThreadList } from "./ThreadList";
+import { Transcript } from "./Transcript";
 
-export function ChatPage() {
+export type ChatPageProps = {
+  /** Open a new chat with this agent (from the Agents page's Chat button). */
+  initialAgentId?: string | null;
+  onOpenProviders: () => void;
+  onOpenAgents: () => void;
+};
+
+/** The draft and error slot of the chat not started yet. */
+const NEW = "new";
+
+type ToastState = { id: number; message: string; undo?: () => void };
+type Problem = { view: string; error: unknown };
+
+const ALL_AGENTS = { search: null, includeArchived: false };
+
+/** The agent a new chat starts with: the one asked for, else the built-in one, else the first. */
+function defaultAgent(agents: readonly Agent[], wanted: string | null): Agent | undefined {
   return (
-    <EmptyState icon={<MessageSquare size={22} />} title="Conversations are on their way">
-      <p>
-        Soon you'll chat here with your agents, on OpenAI, Anthropic, or a model running on this
-        computer through Ollama or LM Studio. Answers stream in as they are written, and every
-        conversation is saved locally, searchable and yours to export.
-      </p>
-    </EmptyState>
+    agents.find((agent) => agent.id === wanted) ??
+    agents.find((agent) => agent.builtIn) ??
+    agents[0]
+  );
+}
+
+/** Conversations on the left, the open one in the middle, its activity on the right. */
+export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents }: ChatPageProps) {
+  useThreadChangedListener();
+  const chat = useChatStream();
+  const [threadId, setThreadId] = useState<string | null>(null);
+  const [pickedAgentId, setPickedAgentId] = useState<string | null>(initialAgentId);
+  const [search, setSearch] = useState("");
+  const searchText = useDebounced(search.trim(), 200);
+  const [archived, setArchived] = useState(false);
+  const [activityOpen, setActivityOpen] = useState(false);
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [toast, setToast] = useState<ToastState | null>(null);
+  const [renaming, setRenaming] = useState<Thread | null>(null);
+  const [starter, setStarter] = useState<AgentStarter | null>(null);
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+
+  const threads = useThreads({ search: searchText === "" ? null : searchText, archived });
+  const agents = useAgents(ALL_AGENTS);
+  const thread = useThread(threadId);
+  const messages = useMessages(threadId);
+  const live = useLiveAnswer(threadId);
+  const update = useUpdateThread();
+  const remove = useDeleteThread();
+  const restore = useRestoreThread();
+
+  const view = threadId ?? NEW;
+  const draft = drafts[view] ?? "";
+  const threadList = useMemo(
+    () => threads.data?.pages.flatMap((page) => page.threads) ?? [],
+    [threads.data],
+  );
+  const agentList = agents.data ?? [];
+  const newChatAgent = defaultAgent(agentList, pickedAgentId);
+  const current = thread.data;
+  // The newest answer is being written by another window (or a channel this page lost).
+  const newest = messagesOf(messages.data).at(-1);
+  const foreignStreaming = !live && newest?.status === "streaming";
+  const streaming = live !== undefined;
+
+  const agentLook: AgentLook = useMemo(
+    () =>
+      current
+        ? { name: current.agentName, color: current.agentColor, icon: current.agentIcon }
+        : { name: "Assistant", color: "slate", icon: "bot" },
+    [current],
+  );
+
+  const setDraft = (key: string, value: string) =>
+    setDrafts((all) => ({ ...all, [key]: value }));
+  const showToast = (message: string, undo?: () => void) =>
+    setToast({ id: Date.now(), message, undo });
+  const fail = (viewKey: string) => (error: unknown) => setProblem({ view: viewKey, error });
+
+  const openThread = (id: string | null) => {
+    setThreadId(id);
+    composerRef.current?.focus();
+  };
+
+  // A thread deleted in another window leaves this page on a new chat.
+  const threadGone = thread.isError && thread.error && describeChatError(thread.error)?.code === "NotFound";
+  useEffect(() => {
+    if (threadGone) setThreadId(null);
+  }, [threadGone]);
+
+  const send = () => {
+    const text = draft.trim();
+    if (text === "") return;
+    const from = view;
+    setDraft(from, "");
+    setProblem(null);
+    let started: string | null = null;
+    chat
+      .send(
+        { threadId, agentId: threadId ? null : (newChatAgent?.id ?? null), text },
+        {
+          onStarted: (startedThread) => {
+            started = startedThread.id;
+            // Move to the new thread, unless the person went elsewhere meanwhile.
+            if (from === NEW) setThreadId((now) => (now === null ? startedThread.id : now));
+          },
+        },
+      )
+      .catch((error: unknown) => {
+        // Refused before anything was saved: the text goes back to the composer.
+        if (started === null) setDrafts((all) => (all[from] ? all : { ...all, [from]: text }));
+        setProblem({ view: started ?? from, error });
+      });
+  };
+
+  const stop = () => {
+    chat.cancel(threadId).catch(fail(view));
+  };
+
+  const regenerate = () => {
+    if (!threadId) return;
+    setProblem(null);
+    chat.regenerate(threadId).catch(fail(threadId));
+  };
+
+  const edit = (message: Message, text: string) => {
+    if (!threadId) return;
+    setProblem(null);
+    chat.edit(threadId, message.id, text).catch(fail(threadId));
+  };
+
+  const onFix = (fix: ChatFix) => (fix === "providers" ? onOpenProviders() : onOpenAgents());
+
+  const applyStarter = (chosen: AgentStarter) => {
+    if (starterVariables(chosen.prompt).length > 0) {
+      setStarter(chosen);
+      return;
+    }
+    setDraft(view, chosen.prompt);
+    composerRef.current?.focus();
+  };
+
+  const togglePin = (target: Thread) =>
+    update.mutate(
+      { id: target.id, patch: threadPatch({ pinned: !target.pinned }) },
+      { onError: fail(view) },
+    );
+
+  const toggleArchive = (target: Thread) => {
+    const archive = !target.archived;
+    update.mutate(
+      { id: target.id, patch: threadPatch({ archived: archive }) },
+      {
+        onError: fail(view),
+        onSuccess: () =>
+          showToast(archive ? `Archived “${target.title}”` : `Unarchived “${target.title}”`, () =>
+            update.mutate(
+              { id: target.id, patch: threadPatch({ archived: !archive }) },
+              { onError: fail(view) },
+            ),
+          ),
+      },
+    );
+  };
+
+  const deleteThread = (target: Thread) =>
+    remove.mutate(target.id, {
+      onError: fail(view),
+      onSuccess: () => {
+        if (threadId === target.id) setThreadId(null);
+        showToast(`Deleted “${target.title}”`, () =>
+          restore.mutate(target.id, { onError: fail(view) }),
+        );
+      },
+    });
+
+  // Escape stops the answer being written here, wherever the focus is on this page. Dialogs
+  // and inline editors handle their own Escape first.
+  const onKeyRef = useRef<(event: KeyboardEvent) => void>(() => undefined);
+  useEffect(() => {
+    onKeyRef.current = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented || !streaming) return;
+      if (document.querySelector('[aria-modal="true"]')) return;
+      event.preventDefault();
+      stop();
+    };
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKeyRef.current(event);
+    window.addEventListener("keydown", listener);
+    return () => window.removeEventListener("keydown", listener);
+  }, []);
+
+  const shownProblem = problem?.view === view ? describeChatError(problem.error) : null;
+  const listError = formErrors(threads.error, []).form;
+  const searching = searchText !== "";
+  const title = current?.title || (threadId ? "" : "New chat");
+
+  return (
+    <div
+      className={["chat", activityOpen && "chat-with-activity"].filter(Boolean).join(" ")}
+      data-testid="chat"
+    >
+      <nav className="chat-threads" aria-label="Conversations">
+        <div className="chat-threads-top">
+          <Button
+            variant="primary"
+            block
+            icon={<MessageSquarePlus size={16} />}
+            onClick={() => openThread(null)}
+            data-testid="new-chat"
+          >
+            New chat
+          </Button>
+          <div className="search-field chat-search">
+            <Search size={15} aria-hidden />
+            <input
+              type="search"
+              className="input input-sm"
+              placeholder="Search conversations"
+              aria-label="Search conversations"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === "Escape" && search) {
+                  event.preventDefault();
+                  setSearch("");
+                }
+              }}
+              data-testid="thread-search"
+            />
+          </div>
+        </div>
+        {listError && (
+          <Alert tone="error">
+            {listError}{" "}
+            <button type="button" className="link" onClick={() => void threads.refetch()}>
+              Try again
+            </button>
+          </Alert>
+        )}
+        {threads.isPending ? (
+          <div className="centered-block">
+            <Spinner size={18} label="Loading conversations" />
+          </div>
+        ) : threadList.length === 0 && !threads.isError ? (
+          <div className="thread-empty" data-testid="thread-empty">
+            {searching ? (
+              <>
+                <SearchX size={18} aria-hidden />
+                No conversations match “{searchText}”.
+              </>
+            ) : archived ? (
+              "No archived conversations."
+            ) : (
+              "Your conversations will be listed here."
+            )}
+          </div>
+        ) : (
+          <ThreadList
+            threads={threadList}
+            selectedId={threadId}
+            onSelect={(selected) => openThread(selected.id)}
+            hasNextPage={threads.hasNextPage}
+            isFetchingNextPage={threads.isFetchingNextPage}
+            fetchNextPage={() => void threads.fetchNextPage()}
+            onRename={setRenaming}
+            onTogglePin={togglePin}
+            onToggleArchive={toggleArchive}
+            onDelete={deleteThread}
+          />
+        )}
+        <div className="chat-threads-foot">
+          <Checkbox
+            label="Show archived"
+            checked={archived}
+            onChange={(event) => setArchived(event.target.checked)}
+            data-testid="thread-archived-toggle"
+          />
+        </div>
+      </nav>
+
+      <section className="chat-main" aria-label="Conversation">
+        <header className="chat-header">
+          {current ? (
+            <AgentAvatar color={current.agentColor} icon={current.agentIcon} size="md" />
+          ) : newChatAgent && !threadId ? (
+            <AgentAvatar color={newChatAgent.color} icon={newChatAgent.icon} size="md" />
+          ) : null}
+          <div className="chat-header-text">
+            <h2 className="chat-title" data-testid="chat-title">
+              {title}
+            </h2>
+            <span className="chat-subtitle">
+              {current?.agentName ?? (threadId ? "" : newChatAgent?.name)}
+            </span>
+          </div>
+          <IconButton
+            label={activityOpen ? "Hide activity" : "Show activity"}
+            aria-pressed={activityOpen}
+            onClick={() => setActivityOpen((open) => !open)}
+            data-testid="activity-toggle"
+          >
+            <Activity size={16} />
+          </IconButton>
+        </header>
+
+        {threadId ? (
+          <Transcript
+            key={threadId}
+            threadId={threadId}
+            agent={agentLook}
+            live={live}
+            busy={streaming || foreignStreaming}
+            onRegenerate={regenerate}
+            onEdit={edit}
+            onFix={onFix}
+          />
+        ) : (
+          <div className="transcript-wrap">
+            <NewChatIntro agent={newChatAgent} onStarter={applyStarter} />
+          </div>
+        )}
+
+        <div className="chat-bottom">
+          {shownProblem && (
+            <ProblemNotice
+              problem={shownProblem}
+              onFix={onFix}
+              onRetry={
+                threadId && shownProblem.code !== "ThreadBusy" && !streaming && newest?.role === "assistant"
+                  ? regenerate
+                  : undefined
+              }
+            />
+          )}
+          {foreignStreaming && (
+            <p className="chat-note" data-testid="chat-foreign-stream">
+              An answer is being written in another window.
+            </p>
+          )}
+          <Composer
+            value={draft}
+            onChange={(value) => setDraft(view, value)}
+            onSend={send}
+            onStop={stop}
+            streaming={streaming}
+            stopping={live?.stopping ?? false}
+            busy={foreignStreaming}
+            placeholder={`Message ${current?.agentName ?? newChatAgent?.name ?? "the assistant"}…`}
+            textareaRef={composerRef}
+            leading={
+              threadId === null ? (
+                <AgentPicker
+                  agents={agentList}
+                  value={newChatAgent?.id ?? null}
+                  onChange={setPickedAgentId}
+                />
+              ) : undefined
+            }
+          />
+        </div>
+      </section>
+
+      {activityOpen && (
+        <ActivityPanel threadId={threadId} onClose={() => setActivityOpen(false)} />
+      )}
+
+      {toast && (
+        <Toast
+          key={toast.id}
+          message={toast.message}
+          actionLabel={toast.undo ? "Undo" : undefined}
+          onAction={toast.undo}
+          actionTestId="toast-undo"
+          onDismiss={() => setToast(null)}
+        />
+      )}
+
+      <RenameDialog thread={renaming} onClose={() => setRenaming(null)} />
+
+      <StarterDialog
+        starter={starter}
+        onClose={() => setStarter(null)}
+        onFill={(prompt) => {
+          setStarter(null);
+          setDraft(view, prompt);
+          composerRef.current?.focus();
+        }}
+      />
+    </div>
+  );
+}
+
+function RenameDialog({ thread, onClose }: { thread: Thread | null; onClose: () => void }) {
+  return (
+    <Dialog open={thread !== null} onClose={onClose} title="Rename conversation" testId="thread-rename-dialog">
+      {thread && <RenameForm thread={thread} onDone={onClose} />}
+    </Dialog>
+  );
+}
+
+function RenameForm({ thread, onDone }: { thread: Thread; onDone: () => void }) {
+  const update = useUpdateThread();
+  const [title, setTitle] = useState(thread.title);
+  const errors = formErrors(update.error, ["title"]);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const next = title.trim();
+    if (next === "" || next === thread.title) {
+      onDone();
+      return;
+    }
+    update.mutate({ id: thread.id, patch: threadPatch({ title: next }) }, { onSuccess: onDone });
+  };
+  return (
+    <form className="form" onSubmit={submit}>
+      <TextField
+        label="Title"
+        name="title"
+        autoFocus
+        value={title}
+        onChange={(event) => setTitle(event.target.value)}
+        error={errors.fields.title}
+        data-testid="thread-rename-input"
+      />
+      {errors.form && <Alert tone="error">{errors.form}</Alert>}
+      <div className="form-actions">
+        <Button onClick={onDone}>Cancel</Button>
+        <Button type="submit" variant="primary" loading={update.isPending} data-testid="thread-rename-save">
+          Rename
+        </Button>
+      </div>
+    </form>
   );
 }

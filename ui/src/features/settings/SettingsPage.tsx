@@ -7,10 +7,18 @@ import { ProvidersTab } from "../providers/ProvidersTab";
 import { AppearanceTab } from "./AppearanceTab";
 import { ProfileTab } from "./ProfileTab";
 
-type Tab = "profile" | "providers" | "appearance" | "profiles";
+export type SettingsTab = "profile" | "providers" | "appearance" | "profiles";
+type Tab = SettingsTab;
 
-export function SettingsPage({ session }: { session: SessionInfo }) {
-  const [tab, setTab] = useState<Tab>("profile");
+export function SettingsPage({
+  session,
+  initialTab = "profile",
+}: {
+  session: SessionInfo;
+  /** The tab to open on (other pages link to Settings → Providers). */
+  initialTab?: SettingsTab;
+}) {
+  const [tab, setTab] = useState<Tab>(initialTab);
   const isAdmin = session.profile.role === "admin";
 
   const items: TabItem<Tab>[] = [

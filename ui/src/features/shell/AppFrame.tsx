@@ -11,12 +11,23 @@ import {
   type SessionInfo,
 } from "../auth/api";
 import { ChatPage } from "../chat/ChatPage";
-import { SettingsPage } from "../settings/SettingsPage";
+import { SettingsPage, type SettingsTab } from "../settings/SettingsPage";
 import { TasksPage } from "../tasks/TasksPage";
 
 type Page = "chat" | "tasks" | "agents" | "settings";
 
 type NavItem = { id: Page; label: string; icon: ReactNode; description: string };
+
+/**
+ * Where a page sent the person, with what to open there. `visit` changes on every move, so the
+ * page opens afresh even when it is the one already shown.
+ */
+type Route = {
+  page: Page;
+  visit: number;
+  chatAgentId?: string;
+  settingsTab?: SettingsTab;
+};
 
 const NAV: readonly NavItem[] = [
   {
@@ -45,7 +56,11 @@ const MOD = isMac ? "⌘" : "Ctrl";
 
 /** The signed-in window: sidebar navigation, the current page, the profile menu. */
 export function AppFrame({ session }: { session: SessionInfo }) {
-  const [page, setPage] = useState<Page>("chat");
+  const [route, setRoute] = useState<Route>({ page: "chat", visit: 0 });
+  const page = route.page;
+  const go = (next: Omit<Route, "visit">) =>
+    setRoute((current) => ({ ...next, visit: current.visit + 1 }));
+  const setPage = (next: Page) => go({ page: next });
   const lock = useLock();
   const logout = useLogout();
   const lockNow = lock.mutate;

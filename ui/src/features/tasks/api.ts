@@ -1,4 +1,3 @@
-import { useEffect, useState } from "react";
 import {
   keepPreviousData,
   useInfiniteQuery,
@@ -24,6 +23,7 @@ import {
   type TextRange,
 } from "../../bindings";
 import { unwrap, useBackendEvent } from "../../lib/ipc";
+import { useDebounced } from "../../lib/useDebounced";
 
 export type {
   BulkAction,
@@ -142,15 +142,7 @@ export function useTask(id: string | null) {
   });
 }
 
-/** Waits until `value` has stopped changing for `delayMs`. */
-export function useDebounced<T>(value: T, delayMs: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), delayMs);
-    return () => window.clearTimeout(timer);
-  }, [value, delayMs]);
-  return debounced;
-}
+export { useDebounced };
 
 export const PARSE_DEBOUNCE_MS = 120;
 
