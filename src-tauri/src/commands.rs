@@ -2,7 +2,10 @@
 //! the session (every command except status, register, login and recover), call the core,
 //! convert the error.
 
+pub mod agents;
 pub mod auth;
+pub mod chat;
 pub mod profiles;
 pub mod providers;
 pub mod tasks;
+pub mod threads;

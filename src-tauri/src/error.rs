@@ -3,6 +3,7 @@
 //! safe message.
 
 use kickstart_core::auth::AuthError;
+use kickstart_core::chat::ChatError;
 use kickstart_core::providers::ProviderErrorKind;
 use kickstart_core::secrets::SecretError;
 use kickstart_core::CoreError;
@@ -51,6 +52,14 @@ pub enum ErrorCode {
     SecretStoreUnavailable,
     /// The key is in the encrypted vault, which is not open.
     VaultLocked,
+    /// No provider connection to chat with (none configured, or the agent's was removed).
+    NoProvider,
+    /// Neither the agent nor its connection names a model.
+    NoModel,
+    /// An answer is already streaming in this thread.
+    ThreadBusy,
+    /// The agent is archived.
+    AgentArchived,
     /// Something failed inside the app; details are in the log.
     Internal,
 }
@@ -117,6 +126,12 @@ impl From<CoreError> for IpcError {
                 }
                 SecretError::VaultLocked => Self::new(ErrorCode::VaultLocked, message),
                 SecretError::Failed(_) => internal(&secret),
+            },
+            CoreError::Chat(chat) => match chat {
+                ChatError::NoProvider(_) => Self::new(ErrorCode::NoProvider, message),
+                ChatError::NoModel(_) => Self::new(ErrorCode::NoModel, message),
+                ChatError::ThreadBusy => Self::new(ErrorCode::ThreadBusy, message),
+                ChatError::AgentArchived => Self::new(ErrorCode::AgentArchived, message),
             },
             CoreError::Store(store) => internal(&store),
         }

@@ -24,3 +24,15 @@ pub struct TasksChanged;
 /// Provider connections changed (in any window): refresh the Providers settings and pickers.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct ProvidersChanged;
+
+/// Agents changed (in any window): refresh the agent list and pickers.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct AgentsChanged;
+
+/// A thread changed: new, streaming, answered, renamed, pinned, archived or deleted. Windows
+/// refresh their thread list and, when it is open, that thread.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadChanged {
+    pub thread_id: kickstart_core::threads::ThreadId,
+}

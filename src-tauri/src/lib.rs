@@ -72,11 +72,32 @@ macro_rules! specta_builder {
                 $crate::commands::providers::providers_models,
                 $crate::commands::providers::secrets_status,
                 $crate::commands::providers::secrets_enable_vault,
+                $crate::commands::agents::agents_list,
+                $crate::commands::agents::agents_get,
+                $crate::commands::agents::agents_create::<$runtime>,
+                $crate::commands::agents::agents_update::<$runtime>,
+                $crate::commands::agents::agents_duplicate::<$runtime>,
+                $crate::commands::agents::agents_set_archived::<$runtime>,
+                $crate::commands::agents::agents_export,
+                $crate::commands::agents::agents_import::<$runtime>,
+                $crate::commands::threads::threads_list,
+                $crate::commands::threads::threads_get,
+                $crate::commands::threads::threads_update::<$runtime>,
+                $crate::commands::threads::threads_delete::<$runtime>,
+                $crate::commands::threads::threads_restore::<$runtime>,
+                $crate::commands::threads::messages_list,
+                $crate::commands::threads::runs_list,
+                $crate::commands::chat::chat_send::<$runtime>,
+                $crate::commands::chat::chat_regenerate::<$runtime>,
+                $crate::commands::chat::chat_edit::<$runtime>,
+                $crate::commands::chat::chat_cancel,
             ])
             .events(tauri_specta::collect_events![
                 $crate::events::SessionLocked,
                 $crate::events::TasksChanged,
-                $crate::events::ProvidersChanged
+                $crate::events::ProvidersChanged,
+                $crate::events::AgentsChanged,
+                $crate::events::ThreadChanged
             ])
     };
 }
