@@ -9,12 +9,25 @@
 //! can tell that the app sent the key it stored, and see how a wrong key is reported.
 //! It prints `listening http://127.0.0.1:PORT` once ready (so a test can pass `--port 0` and read
 //! the port) and serves until killed.
+//!
+//! An end-to-end test can change the default answer while the server runs by writing one JSON
+//! line per change to its standard input: `{"pieces": ["Hel", "lo"], "delayMs": 40}`.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use kickstart_testkit::llm_server::{ScriptedLlm, DEFAULT_PIECES};
+
+/// A new default answer from one JSON line of standard input: its pieces and the pause before each.
+fn answer_change(line: &str) -> Result<(Vec<String>, Duration), String> {
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|error| error.to_string())?;
+    let pieces = value["pieces"]
+        .as_array()
+        .and_then(|pieces| pieces.iter().map(|p| p.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+        .ok_or("\"pieces\" must be a list of strings")?;
+    Ok((pieces, Duration::from_millis(value["delayMs"].as_u64().unwrap_or(0))))
+}
 
 const USAGE: &str = "usage: kickstart-llm-server [--port N] [--tokens N] [--delay-ms N] [--require-key KEY]";
 
@@ -56,6 +69,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     stdout.flush()?;
     drop(stdout);
 
+    // Answers changed from standard input, one JSON line each, until it closes.
+    let llm = std::sync::Arc::new(llm);
+    tokio::task::spawn_blocking(move || {
+        for line in std::io::stdin().lines().map_while(Result::ok) {
+            match answer_change(&line) {
+                Ok((pieces, delay)) => llm.set_default_answer(pieces, delay),
+                Err(error) => eprintln!("ignored a line on stdin ({error}): {line}"),
+            }
+        }
+        // Keep serving after stdin closes.
+        std::mem::forget(llm);
+    });
     std::future::pending::<()>().await;
     Ok(())
 }
