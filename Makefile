@@ -65,7 +65,9 @@ test: setup-test lint check-core-deps test-rust test-ui test-e2e
 bench: setup
 	$(CARGO) bench --locked -p kickstart-core --bench tasks -- --noplot
 	$(CARGO) bench --locked -p kickstart-core --bench provider_stream -- --noplot
+	scripts/bench-app.sh
 
-# The real app (release build) with 100 000 tasks: time to the Tasks page's first rows.
+# The real app (release build) with 100 000 tasks: time to the Tasks page's first rows, then
+# 5 000-token answers streamed into the chat (throughput, stalls, memory over 200 answers).
 bench-app:
 	scripts/bench-app.sh

@@ -1,0 +1,136 @@
+"""Streams long answers into the real app (run by scripts/bench-app.sh).
+
+The scripted LLM server answers every chat with 5 000 pieces "tok " at full speed. Inside the web
+view we measure, for one answer:
+- tokens per second reaching the transcript: from the first token on screen to the last;
+- the longest main-thread stall: the largest gap between animation frames while it streams.
+Then the app's memory (PSS of the app and its WebKit processes) before and after 200 such
+answers, each in a new thread.
+"""
+
+import os
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+TOKENS = int(os.environ.get("KICKSTART_BENCH_TOKENS", "5000"))
+ANSWERS = int(os.environ.get("KICKSTART_BENCH_ANSWERS", "200"))
+
+# Starts a new chat, sends, and resolves with the measurements of that one answer once it is
+# complete. Tokens on screen are counted in the last assistant message every frame.
+STREAM = """
+const [tokens, done] = [arguments[0], arguments[arguments.length - 1]];
+const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+const before = document.querySelectorAll('[data-testid="message-assistant"]').length;
+q("new-chat").click();
+const started = performance.now();
+let firstAt = null, lastFrame = null, longest = 0, sent = false;
+const frame = (now) => {
+  if (lastFrame !== null) longest = Math.max(longest, now - lastFrame);
+  lastFrame = now;
+  const composer = q("composer");
+  if (!sent && composer && !composer.disabled) {
+    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+    setter.call(composer, "Stream, please.");
+    composer.dispatchEvent(new Event("input", { bubbles: true }));
+    composer.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    sent = true;
+  }
+  const answers = document.querySelectorAll('[data-testid="message-assistant"]');
+  const answer = answers[answers.length - 1];
+  const text = answer ? answer.textContent || "" : "";
+  const count = (text.match(/tok/g) || []).length;
+  if (count > 0 && firstAt === null) firstAt = now;
+  if (answer && answer.dataset.status === "complete" && count >= tokens) {
+    done({ tokensPerSecond: (count - 1) / ((now - firstAt) / 1000), longestStallMs: longest,
+           totalMs: now - started, count });
+    return;
+  }
+  if (now - started > 120000) { done({ error: `timed out at ${count} tokens` }); return; }
+  requestAnimationFrame(frame);
+};
+requestAnimationFrame(frame);
+"""
+
+
+def pss_kib(root_pid: int) -> int:
+    """Proportional set size of a process and all its descendants (the WebKit processes)."""
+    pids, frontier = [], [root_pid]
+    while frontier:
+        pid = frontier.pop()
+        pids.append(pid)
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists():
+            frontier.extend(int(c) for c in children.read_text().split())
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def app_pid() -> int:
+    out = subprocess.run(["pgrep", "-f", "-n", os.environ["KICKSTART_APP"]], capture_output=True, text=True)
+    return int(out.stdout.split()[0])
+
+
+def main() -> None:
+    options = ArgOptions()
+    options.set_capability("browserName", "wry")
+    options.set_capability(
+        "tauri:options",
+        {"application": os.environ["KICKSTART_APP"], "args": ["--data-dir", os.environ["KICKSTART_BENCH_DATA"]]},
+    )
+    driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
+    try:
+        driver.set_window_size(1200, 780)
+        wait = WebDriverWait(driver, 30)
+        form = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="login"]')))
+        form.find_element(By.NAME, "username").send_keys("bench")
+        form.find_element(By.NAME, "password").send_keys("correct horse battery")
+        driver.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
+        wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="app-frame"]')))
+        driver.find_element(By.CSS_SELECTOR, '[data-testid="nav-chat"]').click()
+        wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="new-chat"]')))
+        driver.set_script_timeout(150)
+        pid = app_pid()
+
+        def answer() -> dict:
+            result = driver.execute_async_script(STREAM, TOKENS)
+            if "error" in result:
+                raise SystemExit(f"streaming failed: {result['error']}")
+            return result
+
+        warm = [answer() for _ in range(5)]
+        time.sleep(5)
+        before = pss_kib(pid)
+        runs = warm + [answer() for _ in range(ANSWERS)]
+        time.sleep(5)
+        after = pss_kib(pid)
+    finally:
+        driver.quit()
+
+    rates = [r["tokensPerSecond"] for r in runs]
+    stalls = [r["longestStallMs"] for r in runs]
+    print(f"{len(runs)} answers of {TOKENS} tokens")
+    print(f"tokens/s reaching the transcript: median {statistics.median(rates):.0f}, min {min(rates):.0f}")
+    print(f"longest main-thread stall per answer (ms): median {statistics.median(stalls):.0f}, "
+          f"max {max(stalls):.0f}, p95 {sorted(stalls)[int(len(stalls) * 0.95) - 1]:.0f}")
+    print(f"first answer: {runs[0]['totalMs']:.0f} ms from click to complete")
+    print(f"memory (PSS, app + WebKit): {before / 1024:.1f} MiB after 5 answers, "
+          f"{after / 1024:.1f} MiB after {ANSWERS} more: {100 * (after - before) / before:+.1f} %")
+
+
+if __name__ == "__main__":
+    main()
