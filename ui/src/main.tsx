@@ -9,6 +9,9 @@ import "./styles/components.css";
 import "./styles/layout.css";
 import "./styles/tasks.css";
 import "./styles/providers.css";
+import "./styles/markdown.css";
+import "./styles/chat.css";
+import "./styles/agents.css";
 
 // Before the first render, so the window never flashes the wrong theme (the CSP forbids an
 // inline script in index.html for this).

@@ -1,4 +1,6 @@
+import type { Agent } from "../features/agents/api";
 import type { AppStatus, Profile, SessionInfo } from "../features/auth/api";
+import type { Message, Run, Thread } from "../features/chat/api";
 import type { ProviderConnection, ProviderPreset, SecretsStatus } from "../features/providers/api";
 import type { Task, ViewCounts } from "../features/tasks/api";
 
@@ -136,3 +138,100 @@ export const presets: ProviderPreset[] = [
 ];
 
 export const keychainOk: SecretsStatus = { keychain: true, keychainHelp: null, vault: "off" };
+
+export function agent(overrides: Partial<Agent> = {}): Agent {
+  return {
+    id: "0190a5b2-0000-7000-8000-0000000000b1",
+    ownerId: "0190a5b2-0000-7000-8000-000000000001",
+    ownerName: "Ada Lovelace",
+    isOwn: true,
+    canEdit: true,
+    builtIn: false,
+    name: "Trip planner",
+    description: "Plans weekends away.",
+    color: "teal",
+    icon: "globe",
+    systemPrompt: "You plan trips.",
+    connectionId: null,
+    model: null,
+    temperature: null,
+    maxTokens: null,
+    contextWindow: null,
+    tools: [],
+    starters: [],
+    visibility: "private",
+    archived: false,
+    createdAt: "2025-01-02T10:00:00Z",
+    updatedAt: "2025-01-02T10:00:00Z",
+    ...overrides,
+  };
+}
+
+/** The built-in Task assistant every profile starts with. */
+export const taskAssistant = agent({
+  id: "0190a5b2-0000-7000-8000-0000000000b0",
+  builtIn: true,
+  name: "Task assistant",
+  description: "Manages your to-do list.",
+  color: "indigo",
+  icon: "list-checks",
+  systemPrompt: "You manage tasks.",
+});
+
+export function thread(overrides: Partial<Thread> = {}): Thread {
+  return {
+    id: "0190a5b2-0000-7000-8000-0000000000d1",
+    agentId: taskAssistant.id,
+    agentName: taskAssistant.name,
+    agentColor: taskAssistant.color,
+    agentIcon: taskAssistant.icon,
+    title: "Groceries",
+    pinned: false,
+    archived: false,
+    streaming: false,
+    lastActivityAt: "2025-01-03T09:30:00Z",
+    createdAt: "2025-01-03T09:00:00Z",
+    snippet: null,
+    ...overrides,
+  };
+}
+
+export function message(overrides: Partial<Message> = {}): Message {
+  return {
+    id: "0190a5b2-0000-7000-8000-0000000000e1",
+    threadId: thread().id,
+    role: "user",
+    content: "Hello",
+    status: "complete",
+    model: null,
+    tokensIn: null,
+    tokensOut: null,
+    runId: null,
+    errorKind: null,
+    errorMessage: null,
+    createdAt: "2025-01-03T09:00:00Z",
+    ...overrides,
+  };
+}
+
+export function run(overrides: Partial<Run> = {}): Run {
+  return {
+    id: "0190a5b2-0000-7000-8000-0000000000f1",
+    threadId: thread().id,
+    messageId: null,
+    status: "complete",
+    providerName: "OpenAI",
+    providerKind: "openai",
+    model: "gpt-4o-mini",
+    tokensIn: 120,
+    tokensOut: 48,
+    timeToFirstTokenMs: 320,
+    durationMs: 2400,
+    errorKind: null,
+    errorMessage: null,
+    correlationId: "run-7f3a9c",
+    startedAt: "2025-01-03T09:00:01Z",
+    finishedAt: "2025-01-03T09:00:03Z",
+    ...overrides,
+  };
+}

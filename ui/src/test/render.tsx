@@ -25,6 +25,15 @@ export function ipcError(
 }
 
 /**
+ * What the landing page (Chat) reads on every start. Tests about other pages get an empty chat;
+ * chat tests override these.
+ */
+export const landingHandlers: Record<string, Handler> = {
+  threads_list: () => ({ threads: [], nextCursor: null }),
+  agents_list: () => [],
+};
+
+/**
  * Renders the whole app against a fake backend. Commands without a handler fail the test
  * loudly, so a test never passes by silently skipping IPC it did not expect.
  */
@@ -37,7 +46,7 @@ export function renderApp(handlers: Record<string, Handler>, options: { events?:
       if (cmd.startsWith("plugin:event|")) return 1;
       const args = (payload ?? {}) as Record<string, unknown>;
       calls.push({ cmd, args });
-      const handler = handlers[cmd];
+      const handler = handlers[cmd] ?? landingHandlers[cmd];
       if (!handler) {
         unexpected(cmd);
         return Promise.reject({

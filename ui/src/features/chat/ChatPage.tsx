@@ -11,8 +11,9 @@ import {
   Toast,
 } from "../../components/ui";
 import { formErrors } from "../../lib/forms";
+import { isAppError } from "../../lib/ipc";
 import { useDebounced } from "../../lib/useDebounced";
-import { useAgents, type Agent, type AgentStarter } from "../agents/api";
+import { useAgents, useAgentsChangedListener, type Agent, type AgentStarter } from "../agents/api";
 import { AgentAvatar } from "../agents/appearance";
 import { starterVariables } from "../agents/starters";
 import {
@@ -20,7 +21,7 @@ import {
   threadPatch,
   useChatStream,
   useDeleteThread,
-  useLiveAnswer,
+  useLiveState,
   useMessages,
   useRestoreThread,
   useThread,
@@ -50,7 +51,8 @@ export type ChatPageProps = {
 const NEW = "new";
 
 type ToastState = { id: number; message: string; undo?: () => void };
-type Problem = { view: string; error: unknown };
+/** A failed action, shown in the view it happened in, with how to try it again (if any). */
+type Problem = { view: string; error: unknown; retry?: () => void };
 
 const ALL_AGENTS = { search: null, includeArchived: false };
 
@@ -66,8 +68,9 @@ function defaultAgent(agents: readonly Agent[], wanted: string | null): Agent | 
 /** Conversations on the left, the open one in the middle, its activity on the right. */
 export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents }: ChatPageProps) {
   useThreadChangedListener();
+  useAgentsChangedListener();
   const chat = useChatStream();
-  const [threadId, setThreadId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
   const [pickedAgentId, setPickedAgentId] = useState<string | null>(initialAgentId);
   const [search, setSearch] = useState("");
   const searchText = useDebounced(search.trim(), 200);
@@ -82,9 +85,12 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
 
   const threads = useThreads({ search: searchText === "" ? null : searchText, archived });
   const agents = useAgents(ALL_AGENTS);
-  const thread = useThread(threadId);
+  const thread = useThread(openId);
+  // A thread deleted in another window leaves this page on a new chat.
+  const threadGone = isAppError(thread.error, "NotFound");
+  const threadId = threadGone ? null : openId;
   const messages = useMessages(threadId);
-  const live = useLiveAnswer(threadId);
+  const liveState = useLiveState(threadId);
   const update = useUpdateThread();
   const remove = useDeleteThread();
   const restore = useRestoreThread();
@@ -97,11 +103,11 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
   );
   const agentList = agents.data ?? [];
   const newChatAgent = defaultAgent(agentList, pickedAgentId);
-  const current = thread.data;
+  const current = threadId ? thread.data : undefined;
   // The newest answer is being written by another window (or a channel this page lost).
   const newest = messagesOf(messages.data).at(-1);
-  const foreignStreaming = !live && newest?.status === "streaming";
-  const streaming = live !== undefined;
+  const streaming = liveState !== "idle";
+  const foreignStreaming = !streaming && newest?.status === "streaming";
 
   const agentLook: AgentLook = useMemo(
     () =>
@@ -111,22 +117,16 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
     [current],
   );
 
-  const setDraft = (key: string, value: string) =>
-    setDrafts((all) => ({ ...all, [key]: value }));
+  const setDraft = (key: string, value: string) => setDrafts((all) => ({ ...all, [key]: value }));
   const showToast = (message: string, undo?: () => void) =>
     setToast({ id: Date.now(), message, undo });
-  const fail = (viewKey: string) => (error: unknown) => setProblem({ view: viewKey, error });
+  const fail = (viewKey: string, retry?: () => void) => (error: unknown) =>
+    setProblem({ view: viewKey, error, retry });
 
   const openThread = (id: string | null) => {
-    setThreadId(id);
+    setOpenId(id);
     composerRef.current?.focus();
   };
-
-  // A thread deleted in another window leaves this page on a new chat.
-  const threadGone = thread.isError && thread.error && describeChatError(thread.error)?.code === "NotFound";
-  useEffect(() => {
-    if (threadGone) setThreadId(null);
-  }, [threadGone]);
 
   const send = () => {
     const text = draft.trim();
@@ -142,7 +142,7 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
           onStarted: (startedThread) => {
             started = startedThread.id;
             // Move to the new thread, unless the person went elsewhere meanwhile.
-            if (from === NEW) setThreadId((now) => (now === null ? startedThread.id : now));
+            if (from === NEW) setOpenId((now) => (now === null ? startedThread.id : now));
           },
         },
       )
@@ -160,13 +160,13 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
   const regenerate = () => {
     if (!threadId) return;
     setProblem(null);
-    chat.regenerate(threadId).catch(fail(threadId));
+    chat.regenerate(threadId).catch(fail(threadId, regenerate));
   };
 
   const edit = (message: Message, text: string) => {
     if (!threadId) return;
     setProblem(null);
-    chat.edit(threadId, message.id, text).catch(fail(threadId));
+    chat.edit(threadId, message.id, text).catch(fail(threadId, () => edit(message, text)));
   };
 
   const onFix = (fix: ChatFix) => (fix === "providers" ? onOpenProviders() : onOpenAgents());
@@ -207,7 +207,7 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
     remove.mutate(target.id, {
       onError: fail(view),
       onSuccess: () => {
-        if (threadId === target.id) setThreadId(null);
+        if (threadId === target.id) setOpenId(null);
         showToast(`Deleted “${target.title}”`, () =>
           restore.mutate(target.id, { onError: fail(view) }),
         );
@@ -350,7 +350,6 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
             key={threadId}
             threadId={threadId}
             agent={agentLook}
-            live={live}
             busy={streaming || foreignStreaming}
             onRegenerate={regenerate}
             onEdit={edit}
@@ -367,11 +366,8 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
             <ProblemNotice
               problem={shownProblem}
               onFix={onFix}
-              onRetry={
-                threadId && shownProblem.code !== "ThreadBusy" && !streaming && newest?.role === "assistant"
-                  ? regenerate
-                  : undefined
-              }
+              // A refused send needs no Retry: its text is back in the composer.
+              onRetry={problem?.retry && !streaming ? problem.retry : undefined}
             />
           )}
           {foreignStreaming && (
@@ -385,7 +381,7 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
             onSend={send}
             onStop={stop}
             streaming={streaming}
-            stopping={live?.stopping ?? false}
+            stopping={liveState === "stopping"}
             busy={foreignStreaming}
             placeholder={`Message ${current?.agentName ?? newChatAgent?.name ?? "the assistant"}…`}
             textareaRef={composerRef}
@@ -402,9 +398,7 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
         </div>
       </section>
 
-      {activityOpen && (
-        <ActivityPanel threadId={threadId} onClose={() => setActivityOpen(false)} />
-      )}
+      {activityOpen && <ActivityPanel threadId={threadId} onClose={() => setActivityOpen(false)} />}
 
       {toast && (
         <Toast
@@ -434,7 +428,12 @@ export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents 
 
 function RenameDialog({ thread, onClose }: { thread: Thread | null; onClose: () => void }) {
   return (
-    <Dialog open={thread !== null} onClose={onClose} title="Rename conversation" testId="thread-rename-dialog">
+    <Dialog
+      open={thread !== null}
+      onClose={onClose}
+      title="Rename conversation"
+      testId="thread-rename-dialog"
+    >
       {thread && <RenameForm thread={thread} onDone={onClose} />}
     </Dialog>
   );
@@ -467,7 +466,12 @@ function RenameForm({ thread, onDone }: { thread: Thread; onDone: () => void }) 
       {errors.form && <Alert tone="error">{errors.form}</Alert>}
       <div className="form-actions">
         <Button onClick={onDone}>Cancel</Button>
-        <Button type="submit" variant="primary" loading={update.isPending} data-testid="thread-rename-save">
+        <Button
+          type="submit"
+          variant="primary"
+          loading={update.isPending}
+          data-testid="thread-rename-save"
+        >
           Rename
         </Button>
       </div>

@@ -73,7 +73,7 @@ export function AppFrame({ session }: { session: SessionInfo }) {
       const target = NAV[index];
       if (target) {
         event.preventDefault();
-        setPage(target.id);
+        setRoute((current) => ({ page: target.id, visit: current.visit + 1 }));
       } else if (event.key.toLowerCase() === "l") {
         event.preventDefault();
         lockNow();
@@ -140,11 +140,31 @@ export function AppFrame({ session }: { session: SessionInfo }) {
           <h1 id="page-title">{current?.label}</h1>
           <p className="muted">{current?.description}</p>
         </header>
-        <div className={page === "tasks" ? "page-body page-body-flush" : "page-body"}>
-          {page === "chat" && <ChatPage />}
+        <div
+          className={
+            page === "tasks" || page === "chat" ? "page-body page-body-flush" : "page-body"
+          }
+        >
+          {page === "chat" && (
+            <ChatPage
+              // A "Chat" from the Agents page opens a fresh new chat with that agent.
+              key={route.chatAgentId ? route.visit : "chat"}
+              initialAgentId={route.chatAgentId ?? null}
+              onOpenProviders={() => go({ page: "settings", settingsTab: "providers" })}
+              onOpenAgents={() => go({ page: "agents" })}
+            />
+          )}
           {page === "tasks" && <TasksPage />}
-          {page === "agents" && <AgentsPage />}
-          {page === "settings" && <SettingsPage session={session} />}
+          {page === "agents" && (
+            <AgentsPage onChat={(agentId) => go({ page: "chat", chatAgentId: agentId })} />
+          )}
+          {page === "settings" && (
+            <SettingsPage
+              key={route.settingsTab ? route.visit : "settings"}
+              session={session}
+              initialTab={route.settingsTab}
+            />
+          )}
         </div>
       </main>
     </div>

@@ -1,0 +1,181 @@
+import { memo, useMemo, type ReactNode } from "react";
+import ReactMarkdown, { type Components, type Options } from "react-markdown";
+import rehypeHighlight from "rehype-highlight";
+import remarkGfm from "remark-gfm";
+import { CopyButton } from "./ui";
+
+/*
+ * Model output is untrusted. It is parsed as Markdown only: raw HTML is turned into plain text
+ * (there is no rehype-raw, and nothing here sets innerHTML), react-markdown's default
+ * urlTransform empties `javascript:` and other unsafe URLs, links open only for http(s) and
+ * mailto, and images become links so a reply cannot load remote pixels.
+ */
+
+/** The little of a syntax tree node these plugins and components look at. */
+type TreeNode = {
+  type: string;
+  value?: string;
+  tagName?: string;
+  properties?: { className?: unknown };
+  children?: TreeNode[];
+};
+
+/** Containers in which a stray HTML block becomes a paragraph of its own. */
+const BLOCK_PARENTS = new Set(["root", "blockquote", "listItem"]);
+
+/** A remark plugin: raw HTML (`html` nodes) is kept as the literal text the model wrote. */
+function remarkHtmlAsText() {
+  const walk = (node: TreeNode) => {
+    node.children?.forEach((child, index, siblings) => {
+      if (child.type === "html") {
+        const text: TreeNode = { type: "text", value: child.value ?? "" };
+        siblings[index] = BLOCK_PARENTS.has(node.type)
+          ? { type: "paragraph", children: [text] }
+          : text;
+      } else {
+        walk(child);
+      }
+    });
+  };
+  return (tree: TreeNode) => walk(tree);
+}
+
+const REMARK_PLUGINS: Options["remarkPlugins"] = [remarkGfm, remarkHtmlAsText];
+
+/*
+ * react-markdown builds its processor on every render, and rehype-highlight registers (and
+ * compiles) all its languages each time it is set up. Setting it up once and handing the same
+ * transform to every render keeps a streaming answer cheap. Only fenced blocks that name a
+ * language are highlighted: guessing would cost time on every frame.
+ */
+const highlight = rehypeHighlight({ detect: false });
+const rehypeHighlightOnce = () => highlight;
+const REHYPE_PLUGINS: Options["rehypePlugins"] = [rehypeHighlightOnce];
+
+const SAFE_LINK = /^(https?:|mailto:)/i;
+
+function textOf(node: TreeNode | undefined): string {
+  if (!node) return "";
+  if (node.type === "text") return node.value ?? "";
+  return (node.children ?? []).map(textOf).join("");
+}
+
+function languageOf(code: TreeNode | undefined): string | null {
+  const classes = code?.properties?.className;
+  if (!Array.isArray(classes)) return null;
+  for (const name of classes) {
+    if (typeof name === "string" && name.startsWith("language-")) return name.slice(9);
+  }
+  return null;
+}
+
+function CodeBlock({ node, children }: { node: TreeNode | undefined; children: ReactNode }) {
+  const code = node?.children?.find((child) => child.tagName === "code");
+  const language = languageOf(code);
+  const text = textOf(code).replace(/\n$/, "");
+  return (
+    <div className="md-code" data-testid="code-block">
+      <div className="md-code-header">
+        <span className="md-code-lang" data-testid="code-language">
+          {language ?? "text"}
+        </span>
+        <CopyButton text={text} label="Copy code" showLabel testId="code-copy" />
+      </div>
+      <pre>{children}</pre>
+    </div>
+  );
+}
+
+const COMPONENTS: Components = {
+  pre: ({ node, children }) => (
+    <CodeBlock node={node as TreeNode | undefined}>{children}</CodeBlock>
+  ),
+  a: ({ href, children }) =>
+    href && SAFE_LINK.test(href) ? (
+      <a href={href} target="_blank" rel="noreferrer noopener">
+        {children}
+      </a>
+    ) : (
+      <span className="md-link-inert">{children}</span>
+    ),
+  img: ({ src, alt }) => {
+    const label = alt || "image";
+    return typeof src === "string" && SAFE_LINK.test(src) ? (
+      <a href={src} target="_blank" rel="noreferrer noopener">
+        [{label}]
+      </a>
+    ) : (
+      <span className="md-link-inert">[{label}]</span>
+    );
+  },
+  table: ({ children }) => (
+    <div className="md-table-wrap">
+      <table>{children}</table>
+    </div>
+  ),
+};
+
+const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
+  return (
+    <ReactMarkdown
+      remarkPlugins={REMARK_PLUGINS}
+      rehypePlugins={REHYPE_PLUGINS}
+      components={COMPONENTS}
+    >
+      {text}
+    </ReactMarkdown>
+  );
+});
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/**
+ * Splits Markdown at blank lines that are outside fenced code and followed by an unindented
+ * line, so that while an answer streams only its last block is parsed again on each frame.
+ * The finished answer is rendered whole, so a construct that spans blocks (a loose list's
+ * indented paragraph, a reference link) comes out right in the end.
+ */
+export function markdownBlocks(text: string): string[] {
+  const lines = text.split("\n");
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let fence: string | null = null;
+  let blank = false;
+  for (const line of lines) {
+    const marker = FENCE.exec(line)?.[1];
+    if (fence === null && blank && line.trim() !== "" && !/^\s/.test(line)) {
+      blocks.push(current.join("\n"));
+      current = [];
+    }
+    current.push(line);
+    if (marker) {
+      if (fence === null) fence = marker;
+      else if (marker[0] === fence[0] && marker.length >= fence.length) fence = null;
+    }
+    blank = fence === null && line.trim() === "";
+  }
+  blocks.push(current.join("\n"));
+  return blocks;
+}
+
+/**
+ * Renders Markdown safely. While `streaming`, each block is parsed and laid out on its own
+ * (finished blocks are neither parsed again nor, off screen, laid out again), so only the
+ * block still growing costs anything on each frame.
+ */
+export function Markdown({ content, streaming = false }: { content: string; streaming?: boolean }) {
+  const blocks = useMemo(() => (streaming ? markdownBlocks(content) : null), [content, streaming]);
+  return (
+    <div className="markdown" data-testid="markdown">
+      {blocks ? (
+        blocks.map((block, index) => (
+          <div key={index} className="md-block">
+            <MarkdownBlock text={block} />
+          </div>
+        ))
+      ) : (
+        <MarkdownBlock text={content} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+/** An answer being written right now, as this window receives it over its channel. */
+export type LiveAnswer = {
+  requestId: string;
+  /** None until "started" when the message opens a new thread. */
+  threadId: string | null;
+  /** The answer message's id, from "started". */
+  answerId: string | null;
+  /** Everything received so far (flushed once per animation frame). */
+  content: string;
+  /** Set by Stop, until "finished" arrives. */
+  stopping: boolean;
+};
+
+type Listener = () => void;
+
+const nextFrame: (callback: () => void) => void =
+  typeof requestAnimationFrame === "function"
+    ? (callback) => requestAnimationFrame(callback)
+    : (callback) => setTimeout(callback, 16);
+
+/**
+ * The answers streaming in this window. Deltas are buffered and applied together once per
+ * animation frame, so a model writing a thousand tokens a second costs sixty renders a second,
+ * not a thousand. Components read it through `useSyncExternalStore`; `forThread` returns the same
+ * object until that thread's answer changes, so other threads' components do not re-render.
+ */
+export class ChatStreams {
+  private live = new Map<string, LiveAnswer>();
+  private pending = new Map<string, string>();
+  private scheduled = false;
+  private listeners = new Set<Listener>();
+
+  subscribe = (listener: Listener) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** The live answer of a thread (`null`: the new thread whose first message is on its way). */
+  forThread(threadId: string | null): LiveAnswer | undefined {
+    for (const answer of this.live.values()) {
+      if (answer.threadId === threadId) return answer;
+    }
+    return undefined;
+  }
+
+  get(requestId: string): LiveAnswer | undefined {
+    return this.live.get(requestId);
+  }
+
+  begin(requestId: string, threadId: string | null) {
+    this.live.set(requestId, {
+      requestId,
+      threadId,
+      answerId: null,
+      content: "",
+      stopping: false,
+    });
+    this.emit();
+  }
+
+  started(requestId: string, threadId: string, answerId: string, content: string) {
+    this.pending.delete(requestId);
+    this.update(requestId, { threadId, answerId, content });
+  }
+
+  /** Buffers a delta; it shows on the next frame. */
+  append(requestId: string, text: string) {
+    if (!this.live.has(requestId) || text === "") return;
+    this.pending.set(requestId, (this.pending.get(requestId) ?? "") + text);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      nextFrame(this.flush);
+    }
+  }
+
+  stopping(requestId: string) {
+    this.update(requestId, { stopping: true });
+  }
+
+  /** Forgets an answer (finished, failed or broken off); buffered text goes with it. */
+  end(requestId: string) {
+    this.pending.delete(requestId);
+    if (this.live.delete(requestId)) this.emit();
+  }
+
+  /** Applies every buffered delta now. */
+  flush = () => {
+    this.scheduled = false;
+    if (this.pending.size === 0) return;
+    for (const [requestId, text] of this.pending) {
+      const answer = this.live.get(requestId);
+      if (answer) this.live.set(requestId, { ...answer, content: answer.content + text });
+    }
+    this.pending.clear();
+    this.emit();
+  };
+
+  private update(requestId: string, change: Partial<LiveAnswer>) {
+    const answer = this.live.get(requestId);
+    if (!answer) return;
+    this.live.set(requestId, { ...answer, ...change });
+    this.emit();
+  }
+
+  private emit() {
+    for (const listener of this.listeners) listener();
+  }
+}
