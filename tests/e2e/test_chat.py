@@ -81,7 +81,9 @@ def last_answer(app):
 
 def wait_status(app, status: str, timeout: float = 20):
     try:
-        WebDriverWait(app.driver, timeout).until(lambda _: last_answer(app).get_attribute("data-status") == status)
+        WebDriverWait(app.driver, timeout).until(
+            lambda _: answers(app) and answers(app)[-1].get_attribute("data-status") == status
+        )
     except Exception:
         app.shot(f"FAILED-answer-{status}")
         raise AssertionError(f"the last answer never became {status}; page: {app.page_text()[-600:]!r}")
@@ -163,7 +165,8 @@ def test_agent_chat_stop_regenerate_search_and_inert_markdown(app, llm):
     )
     assert len(runs) == 2, [text_of(r) for r in runs]
     app.shot("43-chat-activity-light")
-    app.click("activity-toggle")
+    app.click("activity-close")
+    WebDriverWait(app.driver, 10).until(lambda _: app.absent("activity-panel"))
 
     # A hostile answer renders as inert text in the real web view.
     llm.answer([HOSTILE])
