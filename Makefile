@@ -65,6 +65,7 @@ test: setup-test lint check-core-deps test-rust test-ui test-e2e
 bench: setup
 	$(CARGO) bench --locked -p kickstart-core --bench tasks -- --noplot
 	$(CARGO) bench --locked -p kickstart-core --bench provider_stream -- --noplot
+	$(CARGO) bench --locked -p kickstart-core --bench chat_stream -- --noplot
 	scripts/bench-app.sh
 
 # The real app (release build) with 100 000 tasks: time to the Tasks page's first rows, then

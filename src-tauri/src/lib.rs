@@ -167,7 +167,12 @@ pub fn build_app<R: Runtime>(
         secret_store: options.secret_store,
         ..CoreConfig::new(data_dir.join("kickstart.db"))
     };
-    let core = Arc::new(tauri::async_runtime::block_on(Core::open(config))?);
+    let core = Arc::new(tauri::async_runtime::block_on(async {
+        let core = Core::open(config).await?;
+        // Nothing streams yet: an answer marked streaming was cut off by the last shutdown.
+        core.chat().recover_interrupted().await?;
+        Ok::<_, kickstart_core::CoreError>(core)
+    })?);
     tracing::info!(data_dir = %data_dir.display(), "core ready");
     app.manage(AppState { core: core.clone() });
     spawn_idle_lock(app.handle().clone(), core);

@@ -1,7 +1,10 @@
 """WebDriver session against the real app binary, started by tauri-driver (see scripts/e2e.sh)."""
 
+import contextlib
 import os
 import re
+import select
+import subprocess
 import time
 from pathlib import Path
 
@@ -128,3 +131,29 @@ def app(tmp_path_factory):
         yield App(driver, data_dir)
     finally:
         driver.quit()
+
+
+@contextlib.contextmanager
+def llm_server(*args: str):
+    """The scripted LLM server (built by scripts/e2e.sh) with these arguments: yields the process
+    (its stdin open, to change the answer) and its /v1 URL; stops it afterwards."""
+    binary = os.environ.get("KICKSTART_LLM_SERVER")
+    assert binary and os.access(binary, os.X_OK), "KICKSTART_LLM_SERVER must name the built binary (scripts/e2e.sh)"
+    server = subprocess.Popen(
+        [binary, "--port", "0", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        ready, _, _ = select.select([server.stdout], [], [], 10)
+        line = server.stdout.readline() if ready else ""
+        match = re.match(r"listening (http://127\.0\.0\.1:\d+)$", line.strip())
+        assert match, f"the server did not say where it listens: {line!r} (exit code {server.poll()})"
+        yield server, match.group(1) + "/v1"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server.stdin.close()
+        server.stdout.close()

@@ -6,14 +6,11 @@ The server requires the key (`--require-key`), so a successful check shows the a
 `Authorization: Bearer <key>` with the key it stored, and a wrong key gets the server's 401.
 """
 
-import os
-import re
-import select
-import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
+from conftest import llm_server as start_llm_server
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -37,31 +34,13 @@ def status_of(url: str, key: str | None) -> int:
 
 @pytest.fixture(scope="module")
 def llm_server():
-    """The scripted LLM server (built by scripts/e2e.sh), requiring API_KEY; yields its /v1 URL."""
-    binary = os.environ.get("KICKSTART_LLM_SERVER")
-    assert binary and os.access(binary, os.X_OK), "KICKSTART_LLM_SERVER must name the built binary (scripts/e2e.sh)"
-    server = subprocess.Popen(
-        [binary, "--port", "0", "--require-key", API_KEY], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        ready, _, _ = select.select([server.stdout], [], [], 10)
-        line = server.stdout.readline() if ready else ""
-        match = re.match(r"listening (http://127\.0\.0\.1:\d+)$", line.strip())
-        assert match, f"the server did not say where it listens: {line!r} (exit code {server.poll()})"
-        base_url = match.group(1) + "/v1"
+    """The scripted LLM server requiring API_KEY; yields its /v1 URL."""
+    with start_llm_server("--require-key", API_KEY) as (_, base_url):
         # The test proves something only if the server really checks the key.
         assert status_of(f"{base_url}/models", None) == 401
         assert status_of(f"{base_url}/models", WRONG_KEY) == 401
         assert status_of(f"{base_url}/models", API_KEY) == 200
         yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server.stdout.close()
 
 
 def set_theme(app, theme: str) -> None:

@@ -9,19 +9,13 @@ use crate::auth::{AuthError, Session};
 use crate::ids::ProfileId;
 use crate::profiles::{self, Role};
 use crate::providers::ProviderConnectionId;
+use crate::store::like_pattern;
 use crate::{time, Core, CoreError};
 
-/// The id of an agent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, sqlx::Type)]
-#[serde(transparent)]
-#[sqlx(transparent)]
-pub struct AgentId(pub String);
-
-impl std::fmt::Display for AgentId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::ids::string_id!(
+    /// The id of an agent.
+    AgentId
+);
 
 /// Who besides the owner may use an agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -338,7 +332,7 @@ async fn insert(
     input: AgentInput,
     built_in: Option<&str>,
 ) -> Result<AgentId, CoreError> {
-    let id = AgentId(crate::ids::new_id());
+    let id = AgentId::new();
     let now = time::to_db(core.clock.now());
     sqlx::query(
         "INSERT INTO agents (id, profile_id, built_in, name, description, color, icon, system_prompt, \
@@ -385,13 +379,10 @@ impl<'a> Agents<'a> {
 
     /// The profile's own agents and those others share: built-in first, then by name.
     pub async fn list(&self, session: &Session, query: AgentQuery) -> Result<Vec<Agent>, CoreError> {
-        let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-            let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            format!("%{escaped}%")
-        });
+        let search = query.search.as_deref().and_then(like_pattern);
         let rows: Vec<AgentRow> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} WHERE {VISIBLE} AND (?2 OR a.archived_at IS NULL) \
-             AND (?3 IS NULL OR lower(a.name) LIKE ?3 ESCAPE '\\' OR lower(a.description) LIKE ?3 ESCAPE '\\') \
+             AND (?3 IS NULL OR a.name LIKE ?3 ESCAPE '\\' OR a.description LIKE ?3 ESCAPE '\\') \
              ORDER BY a.built_in IS NULL, a.profile_id != ?1, lower(a.name), a.id"
         ))
         .bind(&session.profile_id)

@@ -185,6 +185,10 @@ impl<'a> Auth<'a> {
 
     /// Signs out whoever is on the desk, and forgets any open vault key.
     pub fn logout(&self) {
+        // Answers still streaming for this profile stop (their text so far is kept).
+        if let DeskView::SignedIn { session, .. } = self.core.desk.view() {
+            self.core.chats.cancel_profile(&session.profile_id);
+        }
         self.core.desk.sign_out();
         self.core.vault.close_all();
         tracing::info!("signed out");

@@ -2,9 +2,9 @@
 //!
 //! Nothing is lost: the person's message, the empty answer (`streaming`) and its run are
 //! committed before the provider is called; the answer's text is saved while it streams (a
-//! writer task takes a snapshot every 250 ms, so the stream never waits for the disk); the final
-//! state is written in one transaction. Whatever a crash leaves `streaming` becomes
-//! `interrupted` with its text when the core next opens.
+//! writer task saves a snapshot at least every 250 ms, so the stream never waits for the disk);
+//! the final state is written in one transaction. Whatever a crash leaves `streaming` becomes
+//! `interrupted` with its text when the app next starts ([`Chat::recover_interrupted`]).
 //!
 //! The answer itself is a state machine ([`machine::Answer`]) that returns effects as data; this
 //! module drives it with the provider's stream, a timer and the cancel token, and hands events
@@ -35,7 +35,7 @@ use context::{fit, guess_context_window, Budget};
 use machine::{Answer, Effect, Finish, Input};
 
 /// How often the answer so far is written while it streams.
-pub const PERSIST_EVERY: Duration = Duration::from_millis(250);
+pub const PERSIST_EVERY: Duration = Duration::from_millis(machine::PERSIST_EVERY_MS);
 /// Longest message a person can send (the model's context usually refuses far less).
 pub const MAX_MESSAGE_CHARS: usize = 400_000;
 /// How much history is read to build a context (older messages never fit anyway).
@@ -155,6 +155,13 @@ impl ActiveChats {
         );
         Ok(ActiveGuard { chats: self, request_id: request_id.to_owned(), cancel })
     }
+
+    /// Stops every answer of a profile (it signed out).
+    pub(crate) fn cancel_profile(&self, profile_id: &ProfileId) {
+        for chat in self.lock().values().filter(|chat| &chat.profile_id == profile_id) {
+            chat.cancel.cancel();
+        }
+    }
 }
 
 /// The provider, model and settings one answer uses.
@@ -189,7 +196,8 @@ impl<'a> Chat<'a> {
     }
 
     /// Sends a message and streams the answer to `sink`. Returns when the answer has ended
-    /// (complete, failed or stopped); errors before `Started` leave nothing written.
+    /// (complete, failed or stopped). A refusal (bad input, no provider, a busy thread, a
+    /// context too long) comes before anything is written.
     pub async fn send(
         &self,
         session: &Session,
@@ -269,20 +277,28 @@ impl<'a> Chat<'a> {
         }
     }
 
+    /// Marks answers a crash left `streaming` as `interrupted`, keeping their text (and their
+    /// runs). The app calls this once at start-up, before any answer can stream; a second
+    /// process on the same database (the MCP server) must not, as it would cut off the app's.
+    pub async fn recover_interrupted(&self) -> Result<u64, CoreError> {
+        threads::mark_interrupted(self.core).await
+    }
+
     /// After the first answer of a thread, asks the model for a short title (a title the person
     /// chose is never replaced). Returns the renamed thread, or None when there was nothing to
     /// do or the model could not help (the title from the first message stays).
     pub async fn suggest_title(&self, session: &Session, thread_id: &ThreadId) -> Result<Option<Thread>, CoreError> {
         let thread = self.core.threads().get(session, thread_id).await?;
+        // Only a thread still titled from its text, holding exactly one question and its
+        // complete answer.
         let first_exchange: Vec<(String, String)> = sqlx::query_as(
-            "SELECT m.role, m.content FROM messages m JOIN threads t ON t.id = m.thread_id \
+            "SELECT m.status, m.content FROM messages m JOIN threads t ON t.id = m.thread_id \
              WHERE m.thread_id = ?1 AND t.title_source = 'text' ORDER BY m.seq LIMIT 3",
         )
         .bind(thread_id)
         .fetch_all(self.core.db.pool())
         .await?;
-        let completed = first_exchange.iter().filter(|(role, _)| role == "assistant").count();
-        if first_exchange.len() != 2 || completed != 1 {
+        if first_exchange.len() != 2 || first_exchange[1].0 != "complete" {
             return Ok(None);
         }
         let agent = self.core.agents().get(session, &thread.agent_id).await?;
@@ -400,8 +416,9 @@ impl<'a> Chat<'a> {
         if agent.archived {
             return Err(ChatError::AgentArchived.into());
         }
-        let target = self.target(session, &agent).await?;
+        // Registered first, so a Stop pressed while the key is read already reaches it.
         let guard = self.core.chats.begin(session, request_id, &thread_id)?;
+        let target = self.target(session, &agent).await?;
 
         // What the model will read, checked before anything is written.
         let (history, user_text) = match &prepare {
@@ -447,23 +464,29 @@ impl<'a> Chat<'a> {
             temperature: target.temperature,
             max_tokens: target.max_tokens,
         };
+        // From here on the answer exists: whatever happens, it ends with its final state written.
         async {
             tracing::info!(provider = %target.connection.name, model = %target.model, thread = %thread_id, "run started");
-            let thread = self.core.threads().get(session, &thread_id).await?;
-            let user_message = match user_message_id {
-                Some(id) => Some(threads::message(self.core, &id).await?),
-                None => None,
+            let listener_gone = match self.started(session, &thread_id, user_message_id, &answer_id, &run_id).await {
+                Ok(started) => sink.send(started).is_err(),
+                Err(error) => {
+                    tracing::warn!(%error, "could not read the new answer back; streaming it anyway");
+                    false
+                }
             };
-            let started = ChatEvent::Started {
-                thread: Box::new(thread),
-                user_message: user_message.map(Box::new),
-                answer: Box::new(threads::message(self.core, &answer_id).await?),
-                run: Box::new(threads::run(self.core, &run_id).await?),
-            };
-            let listener_gone = sink.send(started).is_err();
             let finish = self.stream(&*target.client, request, &answer_id, &guard.cancel, sink, listener_gone).await;
+            let outcome = match self.commit_finish(&thread_id, &answer_id, &run_id, &target.model, &finish).await {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    // One more try after a moment (a long write by another process, say). If that
+                    // fails too, the last saved snapshot is recovered as interrupted at start-up.
+                    tracing::warn!(%error, "could not write the answer's end; trying again");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    self.commit_finish(&thread_id, &answer_id, &run_id, &target.model, &finish).await?
+                }
+            };
+            // Only now may the thread take its next answer: the final state is written.
             drop(guard);
-            let outcome = self.commit_finish(&thread_id, &answer_id, &run_id, &target.model, &finish).await?;
             tracing::info!(
                 status = ?finish.status,
                 tokens_in = finish.usage.map(|u| u.input_tokens),
@@ -484,6 +507,27 @@ impl<'a> Chat<'a> {
         .await
     }
 
+    /// The `Started` event: the thread, the person's message, the empty answer and its run.
+    async fn started(
+        &self,
+        session: &Session,
+        thread_id: &ThreadId,
+        user_message_id: Option<MessageId>,
+        answer_id: &MessageId,
+        run_id: &RunId,
+    ) -> Result<ChatEvent, CoreError> {
+        let user_message = match user_message_id {
+            Some(id) => Some(Box::new(threads::message(self.core, &id).await?)),
+            None => None,
+        };
+        Ok(ChatEvent::Started {
+            thread: Box::new(self.core.threads().get(session, thread_id).await?),
+            user_message,
+            answer: Box::new(threads::message(self.core, answer_id).await?),
+            run: Box::new(threads::run(self.core, run_id).await?),
+        })
+    }
+
     /// One transaction: the thread (when new), the person's message (new or edited, dropping
     /// what followed), the empty answer and its run. Returns the person's message id.
     #[allow(clippy::too_many_arguments)]
@@ -498,7 +542,9 @@ impl<'a> Chat<'a> {
         target: &Target,
     ) -> Result<Option<MessageId>, CoreError> {
         let now = time::to_db(self.core.clock.now());
-        let mut tx = self.core.db.pool().begin().await?;
+        // IMMEDIATE: take the write lock at once, so the reads below can't meet a busy writer
+        // (SQLite's busy timeout does not cover upgrading a read to a write).
+        let mut tx = self.core.db.pool().begin_with("BEGIN IMMEDIATE").await?;
         let user_message_id = match prepare {
             Prepare::Send { text, new_thread } => {
                 if let Some(agent_id) = new_thread {
@@ -580,11 +626,7 @@ impl<'a> Chat<'a> {
         .bind(&now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE threads SET last_activity_at = ?1, updated_at = ?1 WHERE id = ?2")
-            .bind(&now)
-            .bind(thread_id)
-            .execute(&mut *tx)
-            .await?;
+        touch_thread(&mut tx, thread_id, &now).await?;
         tx.commit().await?;
         Ok(user_message_id)
     }
@@ -657,7 +699,7 @@ impl<'a> Chat<'a> {
         let error_kind = finish.error.as_ref().map(|e| enum_to_db(e.kind));
         let error_message = finish.error.as_ref().map(|e| e.message.clone());
         let (tokens_in, tokens_out) = (finish.usage.map(|u| u.input_tokens), finish.usage.map(|u| u.output_tokens));
-        let mut tx = self.core.db.pool().begin().await?;
+        let mut tx = self.core.db.pool().begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "UPDATE messages SET content = ?1, status = ?2, model = ?3, tokens_in = ?4, tokens_out = ?5, \
              error_kind = ?6, error_message = ?7, updated_at = ?8 WHERE id = ?9",
@@ -688,17 +730,27 @@ impl<'a> Chat<'a> {
         .bind(run_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE threads SET last_activity_at = ?1, updated_at = ?1 WHERE id = ?2")
-            .bind(&now)
-            .bind(thread_id)
-            .execute(&mut *tx)
-            .await?;
+        touch_thread(&mut tx, thread_id, &now).await?;
         tx.commit().await?;
         Ok(ChatOutcome {
             answer: threads::message(self.core, answer_id).await?,
             run: threads::run(self.core, run_id).await?,
         })
     }
+}
+
+/// Moves the thread to the top of the list.
+async fn touch_thread(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    thread_id: &ThreadId,
+    now: &str,
+) -> Result<(), CoreError> {
+    sqlx::query("UPDATE threads SET last_activity_at = ?1, updated_at = ?1 WHERE id = ?2")
+        .bind(now)
+        .bind(thread_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Removes the messages after `seq` (answers being replaced); their runs stay in the activity

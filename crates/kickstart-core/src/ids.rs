@@ -33,3 +33,30 @@ impl std::fmt::Display for ProfileId {
 pub fn new_id() -> String {
     Uuid::now_v7().to_string()
 }
+
+/// Declares a newtype id over a UUIDv7 string: serialised as the bare string, stored as text.
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize, ::specta::Type, ::sqlx::Type,
+        )]
+        #[serde(transparent)]
+        #[sqlx(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// A fresh time-ordered id.
+            pub(crate) fn new() -> Self {
+                Self(crate::ids::new_id())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use string_id;

@@ -94,7 +94,7 @@ impl Core {
     pub async fn open(config: CoreConfig) -> Result<Self, CoreError> {
         let db = store::Db::open(&config.database_path).await?;
         let data_dir = config.database_path.parent().map(PathBuf::from).unwrap_or_default();
-        let core = Self {
+        Ok(Self {
             vault: Vaults::new(data_dir.join("vaults")),
             http: Http::new(config.provider_limits),
             secret_store: config.secret_store,
@@ -105,10 +105,7 @@ impl Core {
             password_params: config.password_params,
             time_zone: config.time_zone,
             chats: ActiveChats::default(),
-        };
-        // Nothing can be streaming yet: whatever says so was cut off by the last shutdown.
-        threads::mark_interrupted(&core).await?;
-        Ok(core)
+        })
     }
 
     /// Registration, login, lock and the session of the person at this computer.

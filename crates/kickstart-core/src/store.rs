@@ -82,3 +82,13 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
+
+/// A `LIKE … ESCAPE '\'` pattern matching `text` anywhere, its wildcards taken literally;
+/// None for blank text. (SQLite's LIKE ignores the case of ASCII letters only.)
+pub(crate) fn like_pattern(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        format!("%{escaped}%")
+    })
+}

@@ -9,40 +9,18 @@ use serde::{Deserialize, Serialize};
 use crate::agents::AgentId;
 use crate::auth::Session;
 use crate::providers::{ProviderErrorKind, ProviderKind};
-use crate::store::fts_query;
+use crate::store::{fts_query, like_pattern};
 use crate::{time, Core, CoreError};
 
-macro_rules! string_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, sqlx::Type)]
-        #[serde(transparent)]
-        #[sqlx(transparent)]
-        pub struct $name(pub String);
-
-        impl $name {
-            pub(crate) fn new() -> Self {
-                Self(crate::ids::new_id())
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
-
-string_id!(
+crate::ids::string_id!(
     /// The id of a thread.
     ThreadId
 );
-string_id!(
+crate::ids::string_id!(
     /// The id of a message.
     MessageId
 );
-string_id!(
+crate::ids::string_id!(
     /// The id of a run (one answer).
     RunId
 );
@@ -360,10 +338,7 @@ impl<'a> Threads<'a> {
     pub async fn list(&self, session: &Session, query: ThreadQuery) -> Result<ThreadPage, CoreError> {
         let limit = query.limit.unwrap_or(50).clamp(1, 200);
         let search = query.search.as_deref().and_then(fts_query);
-        let like = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-            let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            format!("%{escaped}%")
-        });
+        let like = query.search.as_deref().and_then(like_pattern);
         let (after_pinned, after_activity, after_id) = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(cursor) => {
                 let (pinned, activity, id): (bool, String, String) =
@@ -379,7 +354,7 @@ impl<'a> Threads<'a> {
             "SELECT {THREAD_COLUMNS}, CASE WHEN ?3 IS NULL THEN NULL ELSE {snippet} END AS snippet \
              FROM threads t JOIN agents a ON a.id = t.agent_id \
              WHERE t.profile_id = ?1 AND t.deleted_at IS NULL AND ((t.archived_at IS NOT NULL) = ?2) \
-             AND (?4 IS NULL OR lower(t.title) LIKE ?4 ESCAPE '\\' OR (?3 IS NOT NULL AND t.id IN ( \
+             AND (?4 IS NULL OR t.title LIKE ?4 ESCAPE '\\' OR (?3 IS NOT NULL AND t.id IN ( \
                   SELECT m.thread_id FROM messages m WHERE m.seq IN \
                   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?3)))) \
              AND (?5 IS NULL OR (t.pinned, t.last_activity_at, t.id) < (?5, ?6, ?7)) \

@@ -499,6 +499,7 @@ async fn answers_cut_off_by_a_crash_come_back_interrupted_with_their_text() {
     // The next start finds it.
     let reopened =
         Core::open(kickstart_testkit::config(t.database_path.clone(), t.clock.clone())).await.expect("reopens");
+    assert_eq!(reopened.chat().recover_interrupted().await.expect("recovered"), 1, "the app's start-up step");
     let threads = reopened.threads().list(&ada, ThreadQuery::default()).await.expect("threads");
     let page = reopened.threads().messages(&ada, &threads.threads[0].id, None, None).await.expect("messages");
     assert_eq!(page.messages[0].content, "Keep this");
@@ -640,4 +641,87 @@ async fn message_pages_go_back_in_time() {
         threads.messages(&ada, &thread_id, Some("x"), None).await,
         Err(CoreError::Validation { field: "cursor", .. })
     ));
+}
+
+#[tokio::test]
+async fn thread_pages_hold_every_thread_once_even_with_equal_times() {
+    let Fixture { t, server, ada } = fixture().await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        server.push(text_reply(&["ok"]));
+        // The clock does not move: every thread has the same last activity; the id breaks ties.
+        let outcome = t.core.chat().send(&ada, "r", new_thread(&format!("Same time {i}")), &Recorder::default()).await;
+        ids.push(outcome.expect("answered").answer.thread_id);
+    }
+    let threads = t.core.threads();
+    threads.update(&ada, &ids[2], ThreadPatch { pinned: Some(true), ..ThreadPatch::default() }).await.expect("pinned");
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let query = ThreadQuery { limit: Some(1), cursor: cursor.clone(), ..ThreadQuery::default() };
+        let page = threads.list(&ada, query).await.expect("page");
+        seen.extend(page.threads.into_iter().map(|thread| thread.id));
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    // Pinned first, then by id, newest first (UUIDv7 ids grow with time).
+    let mut expected = vec![ids[2].clone()];
+    expected.extend(ids.iter().rev().filter(|id| **id != ids[2]).cloned());
+    assert_eq!(seen, expected);
+}
+
+#[tokio::test]
+async fn a_shared_agent_answers_others_through_their_own_connection() {
+    let Fixture { t, server, ada } = fixture().await;
+    let ada_connection = t.core.providers().list(&ada).await.expect("list").remove(0);
+    let mut shared = agent("Shared poet");
+    shared.visibility = AgentVisibility::Shared;
+    shared.connection_id = Some(ada_connection.id.clone());
+    let shared = t.core.agents().create(&ada, shared).await.expect("shared");
+
+    t.register("bob").await;
+    let bob = t.core.auth().session().expect("bob");
+    let to_shared = || SendInput { thread_id: None, agent_id: Some(shared.id.clone()), text: "A poem, please".into() };
+    let refused = t.core.chat().send(&bob, "b1", to_shared(), &Recorder::default()).await;
+    assert!(
+        matches!(refused, Err(CoreError::Chat(ChatError::NoProvider(_)))),
+        "Ada's connection is not Bob's: {refused:?}"
+    );
+
+    connect(&t.core, &bob, &server, "Bob's server").await;
+    server.push(text_reply(&["Roses"]));
+    let outcome = t.core.chat().send(&bob, "b2", to_shared(), &Recorder::default()).await.expect("answered");
+    assert_eq!(outcome.run.provider_name, "Bob's server");
+    let request = server.requests().into_iter().rev().find(|r| r.path.ends_with("/chat/completions")).expect("request");
+    assert_eq!(request.body["messages"][0]["content"], "Answer in haiku.", "with the shared agent's prompt");
+    // The thread is Bob's alone.
+    assert!(t.core.threads().list(&ada, ThreadQuery::default()).await.expect("list").threads.is_empty());
+    assert_eq!(t.core.threads().list(&bob, ThreadQuery::default()).await.expect("list").threads.len(), 1);
+}
+
+#[tokio::test]
+async fn signing_out_stops_the_profiles_answers() {
+    let Fixture { t, server, ada } = fixture().await;
+    server.push(Reply::Stream(vec![
+        Step::Chunk(openai_text("scripted-small", &["Started"])[1].clone().into_bytes()),
+        Step::Hang,
+    ]));
+    let core = Arc::new(t.core);
+    let sink = Arc::new(Recorder::default());
+    let task = {
+        let (core, sink, ada) = (core.clone(), sink.clone(), ada.clone());
+        tokio::spawn(async move { core.chat().send(&ada, "out", new_thread("Go on"), &*sink).await })
+    };
+    for _ in 0..100 {
+        if sink.text() == "Started" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    core.auth().logout();
+    let outcome = tokio::time::timeout(Duration::from_secs(5), task).await.expect("stopped").expect("joined");
+    let outcome = outcome.expect("ended");
+    assert_eq!((outcome.answer.status, outcome.answer.content.as_str()), (MessageStatus::Cancelled, "Started"));
 }

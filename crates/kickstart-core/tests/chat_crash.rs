@@ -105,6 +105,7 @@ async fn killed_mid_answer_loses_neither_message_nor_partial_answer() {
     assert_eq!(saved, "Half an answer", "the partial answer reached the file while streaming");
 
     let core = Core::open(kickstart_testkit::config(t.database_path.clone(), clock())).await.expect("reopens");
+    assert_eq!(core.chat().recover_interrupted().await.expect("recovered"), 1, "the app's start-up step");
     let threads = core.threads().list(&session, ThreadQuery::default()).await.expect("threads");
     assert_eq!(threads.threads.len(), 1);
     let page = core.threads().messages(&session, &threads.threads[0].id, None, None).await.expect("messages");

@@ -1,6 +1,8 @@
 //! What is sent to the model: the system prompt plus as much recent history as fits the model's
-//! context budget. Tokens are estimated (no tokenizer per provider): about three characters a
-//! token, which over-counts English a little, so a context that fits here fits the model.
+//! context budget. Tokens are estimated (no tokenizer per provider): three characters a token,
+//! which over-counts English and most European languages a little. Scripts with more tokens
+//! than that per character (Chinese, Japanese) can be under-counted; the provider then answers
+//! "context too long", which is shown as such.
 
 use crate::providers::{ChatMessage, ProviderError, ProviderErrorKind};
 
@@ -75,6 +77,13 @@ pub fn fit(system: &str, history: &[ChatMessage], budget: Budget) -> Result<Vec<
         kept += 1;
     }
     if kept == 0 && !history.is_empty() {
+        if available == 0 {
+            return Err(ProviderError::new(
+                ProviderErrorKind::ContextTooLong,
+                "The agent's system prompt fills the model's whole context window. Shorten it, or choose a model \
+                 with a larger context window in the agent's settings.",
+            ));
+        }
         return Err(ProviderError::new(
             ProviderErrorKind::ContextTooLong,
             format!(

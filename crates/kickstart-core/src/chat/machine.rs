@@ -15,7 +15,7 @@ pub enum Input {
     Provider(ProviderEvent),
     /// The provider's stream ended without a last event (a provider bug; treated as malformed).
     ProviderEnded,
-    /// The persistence timer (every 250 ms): save the text if it changed.
+    /// The persistence timer: save the text if it changed.
     Tick,
     /// The person pressed Stop.
     Cancel,
@@ -29,7 +29,9 @@ pub enum Effect {
     /// Send to the listener.
     Emit(ChatEvent),
     /// Write the answer so far to the database (the driver hands it to a writer task, so the
-    /// stream never waits for the disk).
+    /// stream never waits for the disk). Comes at least every [`PERSIST_EVERY_MS`] while text
+    /// arrives: on a timer tick, or with a delta when the timer could not get a turn (a backlog
+    /// of events keeps the driver busy).
     Persist { content: String },
     /// The answer is over: write its final state. Nothing follows.
     Finish(Finish),
@@ -47,12 +49,17 @@ pub struct Finish {
     pub duration_ms: u64,
 }
 
+/// The longest the saved text may lag behind the streamed text, in milliseconds.
+pub const PERSIST_EVERY_MS: u64 = 250;
+
 /// The state of one answer being streamed.
 #[derive(Debug, Default)]
 pub struct Answer {
     content: String,
     /// Text arrived since the last `Persist`.
     dirty: bool,
+    /// When the last `Persist` was asked for.
+    persisted_at_ms: u64,
     usage: Option<Usage>,
     first_token_ms: Option<u64>,
     finished: bool,
@@ -81,7 +88,9 @@ impl Answer {
                 self.first_token_ms.get_or_insert(elapsed_ms);
                 self.content.push_str(&text);
                 self.dirty = true;
-                vec![Effect::Emit(ChatEvent::Delta { text })]
+                let mut effects = vec![Effect::Emit(ChatEvent::Delta { text })];
+                effects.extend(self.persist_if_due(elapsed_ms));
+                effects
             }
             Input::Provider(ProviderEvent::Usage { usage }) => {
                 self.usage = Some(usage);
@@ -100,12 +109,23 @@ impl Answer {
                 let error = ProviderError::new(ProviderErrorKind::Malformed, "The answer ended unexpectedly.");
                 self.finish(MessageStatus::Error, None, Some(error), elapsed_ms)
             }
-            Input::Tick if self.dirty => {
-                self.dirty = false;
-                vec![Effect::Persist { content: self.content.clone() }]
-            }
+            Input::Tick if self.dirty => self.persist(elapsed_ms),
             Input::Tick => Vec::new(),
             Input::Cancel | Input::ListenerGone => self.finish(MessageStatus::Cancelled, None, None, elapsed_ms),
+        }
+    }
+
+    fn persist(&mut self, elapsed_ms: u64) -> Vec<Effect> {
+        self.dirty = false;
+        self.persisted_at_ms = elapsed_ms;
+        vec![Effect::Persist { content: self.content.clone() }]
+    }
+
+    fn persist_if_due(&mut self, elapsed_ms: u64) -> Vec<Effect> {
+        if elapsed_ms.saturating_sub(self.persisted_at_ms) >= PERSIST_EVERY_MS {
+            self.persist(elapsed_ms)
+        } else {
+            Vec::new()
         }
     }
 
@@ -147,6 +167,21 @@ mod tests {
         assert_eq!(answer.handle(Input::Tick, 250), vec![Effect::Persist { content: "Hello".into() }]);
         assert_eq!(answer.handle(Input::Tick, 500), vec![], "nothing new, nothing written");
         assert_eq!(answer.handle(text(""), 510), vec![], "empty deltas are dropped");
+    }
+
+    #[test]
+    fn a_backlog_of_deltas_still_saves_every_250_ms_without_a_tick() {
+        let mut answer = Answer::new();
+        assert_eq!(answer.handle(text("a"), 100).len(), 1, "not due yet");
+        assert_eq!(answer.handle(text("b"), 249).len(), 1);
+        assert_eq!(
+            answer.handle(text("c"), 250),
+            vec![Effect::Emit(ChatEvent::Delta { text: "c".into() }), Effect::Persist { content: "abc".into() }]
+        );
+        assert_eq!(answer.handle(text("d"), 400).len(), 1, "the next save is 250 ms after the last");
+        assert_eq!(answer.handle(Input::Tick, 450), vec![Effect::Persist { content: "abcd".into() }]);
+        assert_eq!(answer.handle(text("e"), 600).len(), 1, "a tick's save restarts the interval");
+        assert_eq!(answer.handle(text("f"), 700).len(), 2);
     }
 
     #[test]
