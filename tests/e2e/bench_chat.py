@@ -31,7 +31,7 @@ const q = (id) => document.querySelector(`[data-testid="${id}"]`);
 const before = document.querySelectorAll('[data-testid="message-assistant"]').length;
 q("new-chat").click();
 const started = performance.now();
-let firstAt = null, lastFrame = null, longest = 0, sent = false;
+let firstAt = null, lastFrame = null, longest = 0, sent = false, frames = 0;
 const frame = (now) => {
   if (lastFrame !== null) longest = Math.max(longest, now - lastFrame);
   lastFrame = now;
@@ -48,8 +48,9 @@ const frame = (now) => {
   const text = answer ? answer.textContent || "" : "";
   const count = (text.match(/tok/g) || []).length;
   if (count > 0 && firstAt === null) firstAt = now;
+  if (count > 0) frames += 1;
   if (answer && answer.dataset.status === "complete" && count >= tokens) {
-    done({ tokensPerSecond: (count - 1) / ((now - firstAt) / 1000), longestStallMs: longest,
+    done({ streamingMs: now - firstAt, framesWithText: frames, longestStallMs: longest,
            totalMs: now - started, count });
     return;
   }
@@ -109,10 +110,13 @@ def main() -> None:
         def answer() -> dict:
             result = driver.execute_async_script(STREAM, TOKENS)
             if "error" in result:
-                raise SystemExit(f"streaming failed: {result['error']}")
+                driver.save_screenshot("target/bench-chat-failed.png")
+                raise SystemExit(f"streaming failed: {result['error']} (screenshot: target/bench-chat-failed.png)")
             return result
 
         warm = [answer() for _ in range(5)]
+        if os.environ.get("KICKSTART_BENCH_VERBOSE"):
+            print(warm)
         time.sleep(5)
         before = pss_kib(pid)
         runs = warm + [answer() for _ in range(ANSWERS)]

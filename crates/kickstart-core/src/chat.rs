@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -38,6 +38,8 @@ use machine::{Answer, Effect, Finish, Input};
 pub const PERSIST_EVERY: Duration = Duration::from_millis(machine::PERSIST_EVERY_MS);
 /// Longest message a person can send (the model's context usually refuses far less).
 pub const MAX_MESSAGE_CHARS: usize = 400_000;
+/// Most provider events handled (and their text sent) as one batch.
+const MAX_BATCH: usize = 256;
 /// How much history is read to build a context (older messages never fit anyway).
 const HISTORY_LIMIT: i64 = 2_000;
 
@@ -647,8 +649,11 @@ impl<'a> Chat<'a> {
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + PERSIST_EVERY, PERSIST_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut answer = Answer::new();
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        let mut text = String::new();
         let finish = loop {
-            let input = if listener_gone {
+            batch.clear();
+            batch.push(if listener_gone {
                 Input::ListenerGone
             } else {
                 tokio::select! {
@@ -657,19 +662,43 @@ impl<'a> Chat<'a> {
                     event = events.next() => event.map_or(Input::ProviderEnded, Input::Provider),
                     _ = tick.tick() => Input::Tick,
                 }
-            };
-            if let Input::Provider(crate::providers::ProviderEvent::ToolCall { call }) = &input {
-                tracing::warn!(tool = %call.name, "the model called a tool although none was offered");
+            });
+            // Events that have already arrived (a fast model fills a read with many) are taken
+            // together, so their text reaches the window as one message instead of hundreds: each
+            // channel message costs the window's main thread a script run.
+            if matches!(batch[0], Input::Provider(_)) {
+                while batch.len() < MAX_BATCH {
+                    match events.next().now_or_never() {
+                        Some(Some(event)) => batch.push(Input::Provider(event)),
+                        Some(None) => {
+                            batch.push(Input::ProviderEnded);
+                            break;
+                        }
+                        None => break,
+                    }
+                }
             }
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let mut finished = None;
-            for effect in answer.handle(input, elapsed_ms) {
-                match effect {
-                    Effect::Emit(event) => listener_gone |= sink.send(event).is_err(),
-                    Effect::Persist { content } => writer.save(content),
-                    Effect::Finish(finish) => finished = Some(finish),
+            for input in batch.drain(..) {
+                if let Input::Provider(crate::providers::ProviderEvent::ToolCall { call }) = &input {
+                    tracing::warn!(tool = %call.name, "the model called a tool although none was offered");
+                }
+                for effect in answer.handle(input, elapsed_ms) {
+                    match effect {
+                        Effect::Emit(ChatEvent::Delta { text: delta }) => text.push_str(&delta),
+                        Effect::Emit(event) => {
+                            listener_gone |= flush(sink, &mut text).is_err() | sink.send(event).is_err();
+                        }
+                        Effect::Persist { content } => writer.save(content),
+                        Effect::Finish(finish) => finished = Some(finish),
+                    }
+                }
+                if finished.is_some() {
+                    break;
                 }
             }
+            listener_gone |= flush(sink, &mut text).is_err();
             if let Some(finish) = finished {
                 break finish;
             }
@@ -751,6 +780,14 @@ async fn touch_thread(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Sends the text gathered from a batch of deltas as one `Delta`.
+fn flush(sink: &dyn ChatSink, text: &mut String) -> Result<(), ListenerGone> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    sink.send(ChatEvent::Delta { text: std::mem::take(text) })
 }
 
 /// Removes the messages after `seq` (answers being replaced); their runs stay in the activity

@@ -725,3 +725,18 @@ async fn signing_out_stops_the_profiles_answers() {
     let outcome = outcome.expect("ended");
     assert_eq!((outcome.answer.status, outcome.answer.content.as_str()), (MessageStatus::Cancelled, "Started"));
 }
+
+#[tokio::test]
+async fn text_that_arrives_together_reaches_the_window_as_one_message() {
+    let Fixture { t, server, ada } = fixture().await;
+    let pieces: Vec<String> = (0..200).map(|i| format!("p{i} ")).collect();
+    let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    // Every frame in one read, as a fast model's backlog arrives.
+    server.push(Reply::Stream(vec![Step::Chunk(openai_text("scripted-small", &refs).concat().into_bytes())]));
+    let sink = Recorder::default();
+    let outcome = t.core.chat().send(&ada, "burst", new_thread("Fast, please"), &sink).await.expect("answered");
+    assert_eq!(outcome.answer.content, pieces.concat());
+    assert_eq!(sink.text(), pieces.concat(), "every piece, in order");
+    let deltas = sink.events().iter().filter(|e| matches!(e, ChatEvent::Delta { .. })).count();
+    assert!(deltas < 20, "200 pieces read together are sent together, not one by one: {deltas} messages");
+}
