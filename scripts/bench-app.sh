@@ -12,7 +12,8 @@ cargo build --locked --release --bin kickstart
 cargo build --locked --release -p kickstart-testkit --bin kickstart-seed --bin kickstart-llm-server
 
 data=$(mktemp -d)
-target/release/kickstart-llm-server --port 0 --tokens "${KICKSTART_BENCH_TOKENS:-5000}" > "$data/llm.out" &
+target/release/kickstart-llm-server --port 0 --tokens "${KICKSTART_BENCH_TOKENS:-5000}" --delay-ms "${KICKSTART_BENCH_DELAY_MS:-0}" \
+  --paragraph "${KICKSTART_BENCH_PARAGRAPH:-60}" > "$data/llm.out" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 100); do grep -q listening "$data/llm.out" && break; sleep 0.1; done

@@ -1,9 +1,10 @@
 //! The scripted LLM server as a program, for end-to-end tests of the app and for benchmarks:
-//! `kickstart-llm-server [--port N] [--tokens N] [--delay-ms N] [--require-key KEY]`.
+//! `kickstart-llm-server [--port N] [--tokens N] [--paragraph N] [--delay-ms N] [--require-key KEY]`.
 //!
 //! Nothing can be queued from outside, so every chat request gets the default answer in the
 //! format of the endpoint called: "Hello from the scripted server." or, with `--tokens N`, N
-//! pieces "tok " (a long answer for measuring streaming), with `--delay-ms` before each piece.
+//! pieces "tok " (a long answer for measuring streaming; `--paragraph N` ends every Nth piece
+//! with a blank line instead, as prose has paragraphs), with `--delay-ms` before each piece.
 //! With `--require-key KEY` every request must carry the key (`Authorization: Bearer KEY`, or
 //! `x-api-key: KEY` for Anthropic's paths), else it gets the provider's 401 — so an end-to-end test
 //! can tell that the app sent the key it stored, and see how a wrong key is reported.
@@ -29,13 +30,15 @@ fn answer_change(line: &str) -> Result<(Vec<String>, Duration), String> {
     Ok((pieces, Duration::from_millis(value["delayMs"].as_u64().unwrap_or(0))))
 }
 
-const USAGE: &str = "usage: kickstart-llm-server [--port N] [--tokens N] [--delay-ms N] [--require-key KEY]";
+const USAGE: &str =
+    "usage: kickstart-llm-server [--port N] [--tokens N] [--paragraph N] [--delay-ms N] [--require-key KEY]";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut port: u16 = 0;
     let mut tokens: Option<usize> = None;
     let mut delay_ms: u64 = 0;
+    let mut paragraph: usize = 0;
     let mut key: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -47,6 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         match arg.as_str() {
             "--port" => port = value.parse().map_err(|error| format!("--port {value}: {error}"))?,
             "--tokens" => tokens = Some(value.parse().map_err(|error| format!("--tokens {value}: {error}"))?),
+            "--paragraph" => paragraph = value.parse().map_err(|error| format!("--paragraph {value}: {error}"))?,
             "--delay-ms" => delay_ms = value.parse().map_err(|error| format!("--delay-ms {value}: {error}"))?,
             "--require-key" if value.is_empty() => {
                 return Err(format!("--require-key needs a non-empty key\n{USAGE}").into())
@@ -58,7 +62,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let llm = ScriptedLlm::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     let pieces = match tokens {
-        Some(count) => vec!["tok ".to_owned(); count],
+        Some(count) => (1..=count)
+            .map(|i| if paragraph > 0 && i % paragraph == 0 { "tok\n\n" } else { "tok " }.to_owned())
+            .collect(),
         None => DEFAULT_PIECES.iter().map(|piece| (*piece).to_owned()).collect(),
     };
     llm.set_default_answer(pieces, Duration::from_millis(delay_ms));
