@@ -74,8 +74,9 @@ requestAnimationFrame(frame);
 """
 
 
-def pss_kib(root_pid: int) -> int:
-    """Proportional set size of a process and all its descendants (the WebKit processes)."""
+def pss_kib(root_pid: int, by_process: dict | None = None) -> int:
+    """Proportional set size of a process and all its descendants (the WebKit processes); with
+    `by_process`, also each process's share by name."""
     pids, frontier = [], [root_pid]
     while frontier:
         pid = frontier.pop()
@@ -89,6 +90,9 @@ def pss_kib(root_pid: int) -> int:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total += int(line.split()[1])
+                    if by_process is not None:
+                        name = Path(f"/proc/{pid}/comm").read_text().strip()
+                        by_process[name] = by_process.get(name, 0) + int(line.split()[1])
         except FileNotFoundError:
             pass
     return total
@@ -131,10 +135,12 @@ def main() -> None:
         if os.environ.get("KICKSTART_BENCH_VERBOSE"):
             print(warm)
         time.sleep(5)
-        before = pss_kib(pid)
+        parts_before: dict = {}
+        before = pss_kib(pid, parts_before)
         runs = warm + [answer() for _ in range(ANSWERS)]
         time.sleep(5)
-        after = pss_kib(pid)
+        parts_after: dict = {}
+        after = pss_kib(pid, parts_after)
     finally:
         driver.quit()
 
@@ -148,6 +154,8 @@ def main() -> None:
           f"screen: median {statistics.median(r['firstTokenMs'] for r in runs):.0f} ms")
     print(f"memory (PSS, app + WebKit): {before / 1024:.1f} MiB after 5 answers, "
           f"{after / 1024:.1f} MiB after {ANSWERS} more: {100 * (after - before) / before:+.1f} %")
+    for name in sorted(parts_after):
+        print(f"  {name}: {parts_before.get(name, 0) / 1024:.1f} → {parts_after[name] / 1024:.1f} MiB")
 
 
 if __name__ == "__main__":
