@@ -321,6 +321,27 @@ fn validated(input: AgentInput) -> Result<AgentInput, CoreError> {
     })
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds an agent's settings as ?1–?13 (name … visibility): the order both the insert and the
+/// update use, so their column lists cannot drift apart.
+fn bind_settings<'q>(query: Query<'q>, input: &'q AgentInput) -> Query<'q> {
+    query
+        .bind(&input.name)
+        .bind(&input.description)
+        .bind(&input.color)
+        .bind(&input.icon)
+        .bind(&input.system_prompt)
+        .bind(&input.connection_id)
+        .bind(&input.model)
+        .bind(input.temperature.map(f64::from))
+        .bind(input.max_tokens)
+        .bind(input.context_window)
+        .bind(serde_json::to_string(&input.tools).unwrap_or_else(|_| "[]".into()))
+        .bind(serde_json::to_string(&input.starters).unwrap_or_else(|_| "[]".into()))
+        .bind(input.visibility.as_db())
+}
+
 /// Adds the profile's built-in agents when they are missing (at registration and at sign-in).
 pub(crate) async fn ensure_built_in(core: &Core, profile_id: &ProfileId) -> Result<(), CoreError> {
     insert(core, profile_id, task_assistant(), Some("taskAssistant")).await.map(drop)
@@ -334,32 +355,13 @@ async fn insert(
 ) -> Result<AgentId, CoreError> {
     let id = AgentId::new();
     let now = time::to_db(core.clock.now());
-    sqlx::query(
-        "INSERT INTO agents (id, profile_id, built_in, name, description, color, icon, system_prompt, \
-         connection_id, model, temperature, max_tokens, context_window, tools, starters, visibility, \
-         created_at, updated_at) \
+    let insert = sqlx::query(
+        "INSERT INTO agents (name, description, color, icon, system_prompt, connection_id, model, temperature, \
+         max_tokens, context_window, tools, starters, visibility, id, profile_id, built_in, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17) \
          ON CONFLICT DO NOTHING",
-    )
-    .bind(&id)
-    .bind(profile_id)
-    .bind(built_in)
-    .bind(&input.name)
-    .bind(&input.description)
-    .bind(&input.color)
-    .bind(&input.icon)
-    .bind(&input.system_prompt)
-    .bind(&input.connection_id)
-    .bind(&input.model)
-    .bind(input.temperature.map(f64::from))
-    .bind(input.max_tokens)
-    .bind(input.context_window)
-    .bind(serde_json::to_string(&input.tools).unwrap_or_else(|_| "[]".into()))
-    .bind(serde_json::to_string(&input.starters).unwrap_or_else(|_| "[]".into()))
-    .bind(input.visibility.as_db())
-    .bind(&now)
-    .execute(core.db.pool())
-    .await?;
+    );
+    bind_settings(insert, &input).bind(&id).bind(profile_id).bind(built_in).bind(&now).execute(core.db.pool()).await?;
     Ok(id)
 }
 
@@ -448,28 +450,16 @@ impl<'a> Agents<'a> {
                 "The built-in assistant stays private; duplicate it to share it.",
             ));
         }
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE agents SET name = ?1, description = ?2, color = ?3, icon = ?4, system_prompt = ?5, \
              connection_id = ?6, model = ?7, temperature = ?8, max_tokens = ?9, context_window = ?10, tools = ?11, \
              starters = ?12, visibility = ?13, updated_at = ?14 WHERE id = ?15",
-        )
-        .bind(&input.name)
-        .bind(&input.description)
-        .bind(&input.color)
-        .bind(&input.icon)
-        .bind(&input.system_prompt)
-        .bind(&input.connection_id)
-        .bind(&input.model)
-        .bind(input.temperature.map(f64::from))
-        .bind(input.max_tokens)
-        .bind(input.context_window)
-        .bind(serde_json::to_string(&input.tools).unwrap_or_else(|_| "[]".into()))
-        .bind(serde_json::to_string(&input.starters).unwrap_or_else(|_| "[]".into()))
-        .bind(input.visibility.as_db())
-        .bind(time::to_db(self.core.clock.now()))
-        .bind(id)
-        .execute(self.core.db.pool())
-        .await?;
+        );
+        bind_settings(update, &input)
+            .bind(time::to_db(self.core.clock.now()))
+            .bind(id)
+            .execute(self.core.db.pool())
+            .await?;
         self.get(session, id).await
     }
 

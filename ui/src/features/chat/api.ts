@@ -21,7 +21,13 @@ import {
   type ThreadPage,
   type ThreadPatch,
 } from "../../bindings";
-import { isAppError, unwrap, useBackendEvent, type CommandResult } from "../../lib/ipc";
+import {
+  findInLoadedPages,
+  isAppError,
+  unwrap,
+  useBackendEvent,
+  type CommandResult,
+} from "../../lib/ipc";
 import { ChatStreams, type LiveAnswer } from "./stream";
 
 export type {
@@ -92,18 +98,6 @@ export function useThreads(filter: ThreadFilter) {
   });
 }
 
-function findCachedThread(client: QueryClient, id: string): Thread | undefined {
-  for (const [, data] of client.getQueriesData<InfiniteData<ThreadPage>>({
-    queryKey: chatKeys.threadLists,
-  })) {
-    for (const page of data?.pages ?? []) {
-      const found = page.threads.find((thread) => thread.id === id);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
 /** One thread, taken from a loaded list page when there is one. */
 export function useThread(id: string | null) {
   const client = useQueryClient();
@@ -111,7 +105,10 @@ export function useThread(id: string | null) {
     queryKey: chatKeys.thread(id ?? ""),
     queryFn: () => unwrap(commands.threadsGet(id ?? "")),
     enabled: id !== null,
-    initialData: () => (id ? findCachedThread(client, id) : undefined),
+    initialData: () =>
+      id
+        ? findInLoadedPages(client, chatKeys.threadLists, (page: ThreadPage) => page.threads, id)
+        : undefined,
   });
 }
 

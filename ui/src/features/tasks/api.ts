@@ -5,7 +5,6 @@ import {
   useMutationState,
   useQuery,
   useQueryClient,
-  type InfiniteData,
   type QueryClient,
 } from "@tanstack/react-query";
 import {
@@ -22,7 +21,7 @@ import {
   type TaskView,
   type TextRange,
 } from "../../bindings";
-import { unwrap, useBackendEvent } from "../../lib/ipc";
+import { findInLoadedPages, unwrap, useBackendEvent } from "../../lib/ipc";
 import { useDebounced } from "../../lib/useDebounced";
 
 export type {
@@ -119,26 +118,16 @@ export function useTaskTags() {
   });
 }
 
-/** A task seen in any loaded list page, so the detail panel opens without a round trip. */
-function findCachedTask(client: QueryClient, id: string): Task | undefined {
-  for (const [, data] of client.getQueriesData<InfiniteData<TaskPage>>({
-    queryKey: taskKeys.lists,
-  })) {
-    for (const page of data?.pages ?? []) {
-      const found = page.tasks.find((task) => task.id === id);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
 export function useTask(id: string | null) {
   const client = useQueryClient();
   return useQuery({
     queryKey: taskKeys.detail(id ?? ""),
     queryFn: () => unwrap(commands.tasksGet(id ?? "")),
     enabled: id !== null,
-    initialData: () => (id ? findCachedTask(client, id) : undefined),
+    initialData: () =>
+      id
+        ? findInLoadedPages(client, taskKeys.lists, (page: TaskPage) => page.tasks, id)
+        : undefined,
   });
 }
 

@@ -7,5 +7,5 @@ export {
   type ErrorCode,
 } from "./errors";
 export { onSessionError, reportSessionError, type SessionErrorCode } from "./session-events";
-export { createQueryClient } from "./query-client";
+export { createQueryClient, findInLoadedPages } from "./query-client";
 export { useBackendEvent } from "./events";

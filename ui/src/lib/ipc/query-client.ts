@@ -1,4 +1,4 @@
-import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, type InfiniteData } from "@tanstack/react-query";
 import { isAppError } from "./errors";
 import { reportSessionError } from "./session-events";
 
@@ -24,4 +24,23 @@ export function createQueryClient(): QueryClient {
       mutations: { retry: false },
     },
   });
+}
+
+/**
+ * An item with this id from any loaded page of the infinite lists under `listKey`, so a detail
+ * view opens without a round trip.
+ */
+export function findInLoadedPages<Page, Item extends { id: string }>(
+  client: QueryClient,
+  listKey: readonly unknown[],
+  itemsOf: (page: Page) => Item[],
+  id: string,
+): Item | undefined {
+  for (const [, data] of client.getQueriesData<InfiniteData<Page>>({ queryKey: listKey })) {
+    for (const page of data?.pages ?? []) {
+      const found = itemsOf(page).find((item) => item.id === id);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
