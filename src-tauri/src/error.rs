@@ -90,7 +90,9 @@ impl From<CoreError> for IpcError {
                 AuthError::Unauthenticated => Self::new(ErrorCode::Unauthenticated, message),
                 AuthError::Locked => Self::new(ErrorCode::Locked, message),
                 AuthError::Forbidden(_) => Self::new(ErrorCode::Forbidden, message),
-                AuthError::InvalidCredentials => Self::new(ErrorCode::InvalidCredentials, message),
+                AuthError::InvalidCredentials | AuthError::InvalidToken => {
+                    Self::new(ErrorCode::InvalidCredentials, message)
+                }
                 AuthError::InvalidRecoveryKey => {
                     Self { field: Some("recoveryKey".into()), ..Self::new(ErrorCode::InvalidRecoveryKey, message) }
                 }
@@ -134,6 +136,7 @@ impl From<CoreError> for IpcError {
                 ChatError::AgentArchived => Self::new(ErrorCode::AgentArchived, message),
             },
             CoreError::Store(store) => internal(&store),
+            CoreError::Mcp(mcp) => internal(&mcp),
         }
     }
 }

@@ -215,6 +215,17 @@ export type AppStatus = {
 	session: SessionInfo | null,
 };
 
+/**  How a call came to run (or not). */
+export type Approval = 
+/**  The tool changes nothing that can't be changed back: no question asked. */
+"notNeeded" | 
+/**  Waiting for the person. */
+"pending" | 
+/**  Allowed this time. */
+"once" | 
+/**  Allowed for this agent from now on (or earlier). */
+"always" | "denied";
+
 /**  A change applied to many tasks at once. */
 export type BulkAction = { type: "complete" } | { type: "reopen" } | { type: "delete" } | { type: "restore" } | { type: "reschedule"; due: Due | null };
 
@@ -232,8 +243,13 @@ export type ChatEvent =
 { type: "started"; thread: Thread; userMessage: Message | null; answer: Message; run: Run } | 
 /**  More answer text. */
 { type: "delta"; text: string } | 
-/**  Token counts so far. */
+/**  Token counts so far (over every round of the answer). */
 { type: "usage"; usage: Usage } | 
+/**
+ *  A tool call was made or changed (waiting for approval, running, done): show or update its
+ *  card, matched by id.
+ */
+{ type: "toolCall"; call: ToolCallView } | 
 /**  The answer's final state (complete, error or cancelled) and its run. */
 { type: "finished"; answer: Message; run: Run };
 
@@ -360,6 +376,8 @@ export type Message = {
 	errorKind: ProviderErrorKind | null,
 	errorMessage: string | null,
 	createdAt: string,
+	/**  The tools the answer called, in order (empty for the person's messages). */
+	toolCalls: ToolCallView[],
 };
 
 /**  The id of a message. */
@@ -773,6 +791,46 @@ export type ThreadQuery = {
 	cursor: string | null,
 	/**  50 when not given, 200 at most. */
 	limit: number | null,
+};
+
+/**  The id of one recorded tool call. */
+export type ToolCallId = string;
+
+/**  Where a tool call is in its life. */
+export type ToolCallStatus = 
+/**  Waiting for the person to allow or deny it. */
+"awaitingApproval" | "running" | 
+/**  It ran and worked. */
+"ok" | 
+/**  It ran and failed, or could not run (bad arguments, no such tool). */
+"error" | 
+/**  The person denied it; the model was told. */
+"denied" | 
+/**  The answer was stopped before it ran. */
+"cancelled" | 
+/**  The app closed before it finished. */
+"interrupted";
+
+/**  A tool call as the transcript shows it (a card in the answer). */
+export type ToolCallView = {
+	id: ToolCallId,
+	runId: RunId,
+	messageId: MessageId | null,
+	/**  The tool's name (`add_task`). */
+	tool: string,
+	/**  Its name for people ("Add tasks"). */
+	title: string,
+	/**  The arguments as the model sent them (JSON text). */
+	arguments: string,
+	/**  What the model was told: the result as JSON, or why it failed or did not run. */
+	result: string | null,
+	status: ToolCallStatus,
+	approval: Approval,
+	/**  Where the call stands in the answer's text (UTF-16 code units). */
+	position: number,
+	round: number,
+	durationMs: number | null,
+	startedAt: string,
 };
 
 /**  Tokens used so far by this answer (cumulative: the latest event holds the totals). */

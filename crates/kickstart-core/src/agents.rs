@@ -150,7 +150,11 @@ const MAX_IMPORT_BYTES: usize = 1_000_000;
 
 const TASK_ASSISTANT_PROMPT: &str = "You are the Task assistant in KickStartMyAI, a private desktop \
 workspace. Help the person plan their work and keep their to-do list: suggest clear, small next \
-steps, due dates and priorities. Answer briefly and in plain language.";
+steps, due dates and priorities. Use your tools to read and change their tasks — never say you \
+added, changed or completed a task unless a tool call did it. Answer briefly and in plain language.";
+
+/// The tools the Task assistant has (its to-do list tools).
+pub const TASK_ASSISTANT_TOOLS: [&str; 5] = ["add_task", "complete_task", "delete_task", "list_tasks", "update_task"];
 
 /// The built-in agent every profile starts with.
 fn task_assistant() -> AgentInput {
@@ -165,7 +169,7 @@ fn task_assistant() -> AgentInput {
         temperature: None,
         max_tokens: None,
         context_window: None,
-        tools: Vec::new(),
+        tools: TASK_ASSISTANT_TOOLS.iter().map(|tool| (*tool).to_owned()).collect(),
         starters: vec![
             AgentStarter {
                 title: "Plan my day".to_owned(),
@@ -289,6 +293,9 @@ fn validated(input: AgentInput) -> Result<AgentInput, CoreError> {
     let mut tools: Vec<String> = input.tools.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     tools.sort();
     tools.dedup();
+    if let Some(unknown) = tools.iter().find(|name| crate::tools::Tools::definition(name).is_none()) {
+        return Err(CoreError::validation("tools", format!("There is no tool called \"{unknown}\".")));
+    }
     if input.starters.len() > MAX_STARTERS {
         return Err(CoreError::validation("starters", format!("At most {MAX_STARTERS} starters.")));
     }

@@ -39,6 +39,9 @@ pub enum AuthError {
     /// Too many failed attempts for this username; wait before the next.
     #[error("Too many failed attempts. Try again in {retry_after_secs} s.")]
     Throttled { retry_after_secs: u32 },
+    /// An MCP access token is wrong or revoked (which, is not said).
+    #[error("That MCP access token is not valid: it is wrong or was revoked. Make a new one in Settings → MCP.")]
+    InvalidToken,
     /// Argon2 failed (it does not for valid parameters).
     #[error("password hashing failed")]
     Hashing(#[source] argon2::password_hash::Error),

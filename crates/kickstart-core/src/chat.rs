@@ -12,6 +12,7 @@
 
 pub mod context;
 pub mod machine;
+pub mod tool_calls;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -33,6 +34,8 @@ use crate::{time, Core, CoreError};
 
 use context::{fit, guess_context_window, Budget};
 use machine::{Answer, Effect, Finish, Input};
+pub use tool_calls::{Approval, ApprovalDecision, ToolCallId, ToolCallStatus, ToolCallView};
+use tool_calls::{PendingApprovals, RunTools};
 
 /// How often the answer so far is written while it streams.
 pub const PERSIST_EVERY: Duration = Duration::from_millis(machine::PERSIST_EVERY_MS);
@@ -70,8 +73,11 @@ pub enum ChatEvent {
     Started { thread: Box<Thread>, user_message: Option<Box<Message>>, answer: Box<Message>, run: Box<Run> },
     /// More answer text.
     Delta { text: String },
-    /// Token counts so far.
+    /// Token counts so far (over every round of the answer).
     Usage { usage: Usage },
+    /// A tool call was made or changed (waiting for approval, running, done): show or update its
+    /// card, matched by id.
+    ToolCall { call: Box<ToolCallView> },
     /// The answer's final state (complete, error or cancelled) and its run.
     Finished { answer: Box<Message>, run: Box<Run> },
 }
@@ -109,6 +115,8 @@ pub struct ChatOutcome {
 #[derive(Default)]
 pub struct ActiveChats {
     inner: Mutex<HashMap<String, ActiveChat>>,
+    /// Tool calls waiting for the person's decision.
+    approvals: PendingApprovals,
 }
 
 struct ActiveChat {
@@ -277,6 +285,17 @@ impl<'a> Chat<'a> {
             }
             _ => Err(CoreError::NotFound { what: "streaming answer" }),
         }
+    }
+
+    /// Allows or denies a tool call that waits for the person (NotFound when none of theirs waits
+    /// under that id: it was decided already, or its answer stopped).
+    pub fn decide(
+        &self,
+        session: &Session,
+        tool_call_id: &ToolCallId,
+        decision: ApprovalDecision,
+    ) -> Result<(), CoreError> {
+        self.core.chats.approvals.decide(session, tool_call_id, decision)
     }
 
     /// Marks answers a crash left `streaming` as `interrupted`, keeping their text (and their
@@ -458,13 +477,25 @@ impl<'a> Chat<'a> {
             self.commit_start(session, &thread_id, &prepare, &answer_id, &run_id, &correlation_id, &target).await?;
 
         let span = tracing::info_span!("chat_run", correlation = %correlation_id, run = %run_id);
+        let tools = tool_calls::specs(&agent.tools);
+        let cancel = guard.cancel.clone();
         let request = ChatRequest {
             model: target.model.clone(),
-            system: Some(target.system.clone()).filter(|s| !s.trim().is_empty()),
+            system: self.system_prompt(&target.system, !tools.is_empty()),
             messages,
-            tools: Vec::new(),
+            tools,
             temperature: target.temperature,
             max_tokens: target.max_tokens,
+        };
+        let run_tools = RunTools {
+            core: self.core,
+            session,
+            agent_id: &agent.id,
+            run_id: &run_id,
+            answer_id: &answer_id,
+            enabled: &agent.tools,
+            cancel: &cancel,
+            sink,
         };
         // From here on the answer exists: whatever happens, it ends with its final state written.
         async {
@@ -476,7 +507,7 @@ impl<'a> Chat<'a> {
                     false
                 }
             };
-            let finish = self.stream(&*target.client, request, &answer_id, &guard.cancel, sink, listener_gone).await;
+            let finish = self.stream(&*target.client, request, &run_tools, listener_gone).await;
             let outcome = match self.commit_finish(&thread_id, &answer_id, &run_id, &target.model, &finish).await {
                 Ok(outcome) => outcome,
                 Err(error) => {
@@ -546,7 +577,7 @@ impl<'a> Chat<'a> {
         let now = time::to_db(self.core.clock.now());
         // IMMEDIATE: take the write lock at once, so the reads below can't meet a busy writer
         // (SQLite's busy timeout does not cover upgrading a read to a write).
-        let mut tx = self.core.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.core.db.write().await?;
         let user_message_id = match prepare {
             Prepare::Send { text, new_thread } => {
                 if let Some(agent_id) = new_thread {
@@ -633,19 +664,30 @@ impl<'a> Chat<'a> {
         Ok(user_message_id)
     }
 
-    /// Drives the answer's state machine until it finishes.
+    /// The agent's system prompt; with tools, today's date and time too, so the model can reason
+    /// about "tomorrow" and "overdue" the way the person means them.
+    fn system_prompt(&self, prompt: &str, with_tools: bool) -> Option<String> {
+        let prompt = prompt.trim();
+        if !with_tools {
+            return Some(prompt.to_owned()).filter(|p| !p.is_empty());
+        }
+        let now = self.core.clock.now().with_timezone(&self.core.time_zone);
+        let today = format!("It is now {} ({}).", now.format("%A %-d %B %Y, %H:%M"), self.core.time_zone.name());
+        Some(if prompt.is_empty() { today } else { format!("{prompt}\n\n{today}") })
+    }
+
+    /// Drives the answer's state machine until it finishes, running tool calls between rounds.
     async fn stream(
         &self,
         client: &dyn Provider,
-        request: ChatRequest,
-        answer_id: &MessageId,
-        cancel: &CancellationToken,
-        sink: &dyn ChatSink,
+        mut request: ChatRequest,
+        tools: &RunTools<'_>,
         mut listener_gone: bool,
     ) -> Finish {
-        let writer = Writer::spawn(self.core, answer_id.clone());
+        let (cancel, sink) = (tools.cancel, tools.sink);
+        let writer = Writer::spawn(self.core, tools.answer_id.clone());
         let started = Instant::now();
-        let mut events = client.stream(request);
+        let mut events = client.stream(request.clone());
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + PERSIST_EVERY, PERSIST_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut answer = Answer::new();
@@ -680,10 +722,8 @@ impl<'a> Chat<'a> {
             }
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let mut finished = None;
+            let mut tool_round = None;
             for input in batch.drain(..) {
-                if let Input::Provider(crate::providers::ProviderEvent::ToolCall { call }) = &input {
-                    tracing::warn!(tool = %call.name, "the model called a tool although none was offered");
-                }
                 for effect in answer.handle(input, elapsed_ms) {
                     match effect {
                         Effect::Emit(ChatEvent::Delta { text: delta }) => text.push_str(&delta),
@@ -691,12 +731,30 @@ impl<'a> Chat<'a> {
                             listener_gone |= flush(sink, &mut text).is_err() | sink.send(event).is_err();
                         }
                         Effect::Persist { content } => writer.save(content),
+                        Effect::CallTools(round) => tool_round = Some(round),
                         Effect::Finish(finish) => finished = Some(finish),
                     }
                 }
-                if finished.is_some() {
+                if finished.is_some() || tool_round.is_some() {
                     break;
                 }
+            }
+            if let Some(round) = tool_round {
+                listener_gone |= flush(sink, &mut text).is_err();
+                let outcome = tools.run(&round, &mut listener_gone).await;
+                let input = match outcome {
+                    Ok(messages) => {
+                        request.messages.extend(messages);
+                        events = client.stream(request.clone());
+                        Input::ToolsDone
+                    }
+                    Err(tool_calls::Stopped) => Input::Cancel,
+                };
+                let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                finished = answer.handle(input, elapsed_ms).into_iter().find_map(|effect| match effect {
+                    Effect::Finish(finish) => Some(finish),
+                    _ => None,
+                });
             }
             listener_gone |= flush(sink, &mut text).is_err();
             if let Some(finish) = finished {
@@ -728,7 +786,7 @@ impl<'a> Chat<'a> {
         let error_kind = finish.error.as_ref().map(|e| enum_to_db(e.kind));
         let error_message = finish.error.as_ref().map(|e| e.message.clone());
         let (tokens_in, tokens_out) = (finish.usage.map(|u| u.input_tokens), finish.usage.map(|u| u.output_tokens));
-        let mut tx = self.core.db.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.core.db.write().await?;
         sqlx::query(
             "UPDATE messages SET content = ?1, status = ?2, model = ?3, tokens_in = ?4, tokens_out = ?5, \
              error_kind = ?6, error_message = ?7, updated_at = ?8 WHERE id = ?9",
@@ -797,14 +855,16 @@ async fn forget_answers_after(
     thread_id: &ThreadId,
     seq: i64,
 ) -> Result<(), CoreError> {
-    sqlx::query(
-        "UPDATE runs SET message_id = NULL WHERE message_id IN \
-         (SELECT id FROM messages WHERE thread_id = ?1 AND seq > ?2)",
-    )
-    .bind(thread_id)
-    .bind(seq)
-    .execute(&mut **tx)
-    .await?;
+    for table in ["runs", "tool_calls"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET message_id = NULL WHERE message_id IN \
+             (SELECT id FROM messages WHERE thread_id = ?1 AND seq > ?2)"
+        ))
+        .bind(thread_id)
+        .bind(seq)
+        .execute(&mut **tx)
+        .await?;
+    }
     sqlx::query("DELETE FROM messages WHERE thread_id = ?1 AND seq > ?2")
         .bind(thread_id)
         .bind(seq)

@@ -3,6 +3,7 @@
 
 use crate::auth::AuthError;
 use crate::chat::ChatError;
+use crate::mcp::McpError;
 use crate::providers::ProviderError;
 use crate::secrets::SecretError;
 use crate::store::StoreError;
@@ -31,6 +32,9 @@ pub enum CoreError {
     /// The chat loop could not start an answer.
     #[error(transparent)]
     Chat(#[from] ChatError),
+    /// The MCP server could not serve a client.
+    #[error(transparent)]
+    Mcp(#[from] McpError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -10,6 +10,7 @@ pub mod chat;
 pub mod clock;
 mod error;
 pub mod ids;
+pub mod mcp;
 pub mod profiles;
 pub mod providers;
 pub mod secrets;
@@ -17,6 +18,7 @@ pub mod store;
 pub mod tasks;
 pub mod threads;
 mod time;
+pub mod tools;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,6 +35,7 @@ use secrets::vault::Vaults;
 use secrets::{KeyringStore, SecretStore, Secrets};
 use tasks::Tasks;
 use threads::Threads;
+use tools::Tools;
 
 /// Everything [`Core::open`] needs to know.
 #[derive(Clone)]
@@ -141,6 +144,16 @@ impl Core {
     /// Sending messages and streaming answers.
     pub fn chat(&self) -> Chat<'_> {
         Chat::new(self)
+    }
+
+    /// The tools agents and MCP clients call.
+    pub fn tools(&self) -> Tools<'_> {
+        Tools::new(self)
+    }
+
+    /// The profile's access tokens for the MCP server.
+    pub fn mcp_tokens(&self) -> mcp::McpTokens<'_> {
+        mcp::McpTokens::new(self)
     }
 
     /// Where the profile's API keys are kept.

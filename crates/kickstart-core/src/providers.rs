@@ -312,7 +312,7 @@ impl<'a> Providers<'a> {
         };
         let now = time::to_db(self.core.clock.now());
         let inserted = async {
-            let mut tx = self.core.db.pool().begin().await?;
+            let mut tx = self.core.db.write().await?;
             let has_default: bool = sqlx::query_scalar(
                 "SELECT EXISTS (SELECT 1 FROM provider_connections WHERE profile_id = ?1 AND is_default = 1)",
             )
@@ -419,7 +419,7 @@ impl<'a> Providers<'a> {
         if let Err(error) = self.core.secrets().delete(session, &secret_name(id), current.key_storage).await {
             tracing::warn!(%error, connection = %id, "could not remove a deleted connection's key");
         }
-        let mut tx = self.core.db.pool().begin().await?;
+        let mut tx = self.core.db.write().await?;
         sqlx::query("DELETE FROM provider_connections WHERE id = ?1 AND profile_id = ?2")
             .bind(id)
             .bind(&session.profile_id)
@@ -446,7 +446,7 @@ impl<'a> Providers<'a> {
         id: &ProviderConnectionId,
     ) -> Result<ProviderConnection, CoreError> {
         self.get(session, id).await?;
-        let mut tx = self.core.db.pool().begin().await?;
+        let mut tx = self.core.db.write().await?;
         sqlx::query("UPDATE provider_connections SET is_default = 0 WHERE profile_id = ?1 AND is_default = 1")
             .bind(&session.profile_id)
             .execute(&mut *tx)

@@ -65,6 +65,14 @@ impl Db {
         &self.pool
     }
 
+    /// A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`). Another process
+    /// (the MCP server) writes the same file: a deferred transaction that read first and then
+    /// tries to write fails at once with "busy" (the busy timeout can't cover that upgrade), an
+    /// immediate one waits its turn.
+    pub async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -382,7 +382,7 @@ impl<'a> Tasks<'a> {
     }
 
     async fn begin(&self) -> Result<Transaction<'static, Sqlite>, CoreError> {
-        Ok(self.core.db.pool().begin().await?)
+        Ok(self.core.db.write().await?)
     }
 
     /// Reads one line of quick add into a draft (nothing is saved).

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agents::AgentId;
 use crate::auth::Session;
+use crate::chat::ToolCallView;
 use crate::providers::{ProviderErrorKind, ProviderKind};
 use crate::store::{fts_query, like_pattern};
 use crate::{time, Core, CoreError};
@@ -116,6 +117,8 @@ pub struct Message {
     pub error_kind: Option<ProviderErrorKind>,
     pub error_message: Option<String>,
     pub created_at: String,
+    /// The tools the answer called, in order (empty for the person's messages).
+    pub tool_calls: Vec<ToolCallView>,
 }
 
 /// Messages oldest first; `older_cursor` loads the page before.
@@ -163,7 +166,7 @@ pub struct Run {
 
 pub const MAX_TITLE_CHARS: usize = 120;
 
-fn enum_from_db<T: for<'de> Deserialize<'de>>(value: &str) -> Option<T> {
+pub(crate) fn enum_from_db<T: for<'de> Deserialize<'de>>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
 }
 
@@ -253,8 +256,23 @@ impl From<MessageRow> for Message {
             error_kind: row.error_kind.as_deref().and_then(enum_from_db),
             error_message: row.error_message,
             created_at: row.created_at,
+            tool_calls: Vec::new(),
         }
     }
+}
+
+/// Messages from rows, each answer with its tool calls.
+async fn with_tool_calls(core: &Core, rows: Vec<MessageRow>) -> Result<Vec<Message>, CoreError> {
+    let answer_ids: Vec<&MessageId> = rows.iter().filter(|row| row.role == "assistant").map(|row| &row.id).collect();
+    let mut calls = crate::chat::tool_calls::for_messages(core, &answer_ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut message = Message::from(row);
+            message.tool_calls = calls.remove(&message.id).unwrap_or_default();
+            message
+        })
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -488,7 +506,7 @@ impl<'a> Threads<'a> {
             None
         };
         rows.reverse();
-        Ok(MessagePage { messages: rows.into_iter().map(Into::into).collect(), older_cursor })
+        Ok(MessagePage { messages: with_tool_calls(self.core, rows).await?, older_cursor })
     }
 
     /// The thread's runs, newest first (its activity panel).
@@ -512,7 +530,7 @@ pub(crate) async fn message(core: &Core, id: &MessageId) -> Result<Message, Core
         .bind(id)
         .fetch_one(core.db.pool())
         .await?;
-    Ok(row.into())
+    with_tool_calls(core, vec![row]).await?.into_iter().next().ok_or(CoreError::NotFound { what: "message" })
 }
 
 pub(crate) async fn run(core: &Core, id: &RunId) -> Result<Run, CoreError> {
@@ -527,7 +545,7 @@ pub(crate) async fn run(core: &Core, id: &RunId) -> Result<Run, CoreError> {
 /// Called when the core opens, before anything can be streaming.
 pub(crate) async fn mark_interrupted(core: &Core) -> Result<u64, CoreError> {
     let now = time::to_db(core.clock.now());
-    let mut tx = core.db.pool().begin().await?;
+    let mut tx = core.db.write().await?;
     let messages =
         sqlx::query("UPDATE messages SET status = 'interrupted', updated_at = ?1 WHERE status = 'streaming'")
             .bind(&now)
@@ -537,6 +555,12 @@ pub(crate) async fn mark_interrupted(core: &Core) -> Result<u64, CoreError> {
     sqlx::query(
         "UPDATE runs SET status = 'interrupted', finished_at = ?1, error_message = 'The app closed while this answer was being written.' \
          WHERE status = 'running'",
+    )
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE tool_calls SET status = 'interrupted', finished_at = ?1 WHERE status IN ('awaitingApproval', 'running')",
     )
     .bind(&now)
     .execute(&mut *tx)

@@ -25,8 +25,8 @@ pub const GOOD_PASSWORD: &str = "correct horse battery";
 
 /// A core over a fresh database file; the folder is removed when this is dropped.
 pub struct TestCore {
-    /// The core under test.
-    pub core: Core,
+    /// The core under test (shared, as the app and the MCP server hold it).
+    pub core: Arc<Core>,
     /// Moves time for idle locks and throttling.
     pub clock: Arc<ManualClock>,
     /// The database file.
@@ -49,7 +49,7 @@ impl TestCore {
             Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).single().expect("valid date")));
         let mut config = config(database_path.clone(), clock.clone());
         change(&mut config);
-        let core = Core::open(config).await.expect("the test database opens");
+        let core = Arc::new(Core::open(config).await.expect("the test database opens"));
         Self { core, clock, database_path, _dir: dir }
     }
 

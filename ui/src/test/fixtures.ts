@@ -210,6 +210,7 @@ export function message(overrides: Partial<Message> = {}): Message {
     errorKind: null,
     errorMessage: null,
     createdAt: "2025-01-03T09:00:00Z",
+    toolCalls: [],
     ...overrides,
   };
 }
