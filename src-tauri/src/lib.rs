@@ -3,6 +3,7 @@
 //! [`run`] starts the real app; [`build_app`] is generic over the runtime so tests can build the
 //! same app on `tauri::test::mock_builder()` and invoke real commands through IPC.
 
+pub mod cli;
 pub mod commands;
 mod error;
 pub mod events;
@@ -91,6 +92,11 @@ macro_rules! specta_builder {
                 $crate::commands::chat::chat_regenerate::<$runtime>,
                 $crate::commands::chat::chat_edit::<$runtime>,
                 $crate::commands::chat::chat_cancel,
+                $crate::commands::chat::chat_decide_tool,
+                $crate::commands::mcp::mcp_tokens_list,
+                $crate::commands::mcp::mcp_tokens_create,
+                $crate::commands::mcp::mcp_tokens_revoke,
+                $crate::commands::mcp::mcp_launch,
             ])
             .events(tauri_specta::collect_events![
                 $crate::events::SessionLocked,
@@ -198,10 +204,17 @@ fn spawn_idle_lock<R: Runtime>(app: tauri::AppHandle<R>, core: Arc<Core>) {
 pub fn run() {
     let context = tauri::generate_context!();
     let log_dir = logging::log_dir(&context.config().identifier);
-    let _log_guard = logging::init(log_dir.as_deref());
+    let log_guard = logging::init(log_dir.as_deref());
+    if cli::requested() {
+        let code = cli::run(&context.config().identifier);
+        drop(log_guard); // flushes the log file; `exit` would skip it
+        std::process::exit(code);
+    }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
     match build_app(tauri::Builder::default(), context, specta_builder!(tauri::Wry), AppOptions::default()) {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(move |_, _| {
+            let _ = &log_guard; // kept alive as long as the app runs
+        }),
         Err(error) => {
             tracing::error!(%error, "could not start");
             eprintln!("KickStartMyAI could not start: {error}");

@@ -36,11 +36,14 @@ pub fn log_dir(identifier: &str) -> Option<PathBuf> {
 
 /// Installs the subscriber. Keep the guard alive for the app's lifetime (it flushes the file).
 pub fn init(log_dir: Option<&Path>) -> Option<WorkerGuard> {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tao=warn,wry=warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tao=warn,wry=warn,rmcp=warn"));
     // KICKSTART_LOG_STDERR=0 keeps the terminal quiet (tests that log everything to a file).
-    let stderr = (std::env::var_os("KICKSTART_LOG_STDERR").is_none_or(|value| value != "0"))
-        .then(|| fmt::layer().with_writer(std::io::stderr).with_target(false));
+    let stderr = (std::env::var_os("KICKSTART_LOG_STDERR").is_none_or(|value| value != "0")).then(|| {
+        // Colours only for a person at a terminal, not for an MCP client reading stderr.
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        fmt::layer().with_writer(std::io::stderr).with_target(false).with_ansi(ansi)
+    });
     let file = log_dir.and_then(|dir| {
         RollingFileAppender::builder()
             .rotation(Rotation::DAILY)

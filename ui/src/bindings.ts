@@ -126,6 +126,19 @@ export const commands = {
 	chatEdit: (requestId: string, messageId: MessageId, text: string, onEvent: Channel<ChatEvent>) => typedError<ChatOutcome, IpcError>(__TAURI_INVOKE("chat_edit", { requestId, messageId, text, onEvent })),
 	/**  Stops a streaming answer; its text so far is kept. NotFound when nothing runs under that id. */
 	chatCancel: (requestId: string) => typedError<null, IpcError>(__TAURI_INVOKE("chat_cancel", { requestId })),
+	/**
+	 *  Allows or denies a tool call that waits for the person. NotFound when none of theirs waits
+	 *  under that id (already decided, or its answer stopped).
+	 */
+	chatDecideTool: (toolCallId: ToolCallId, decision: ApprovalDecision) => typedError<null, IpcError>(__TAURI_INVOKE("chat_decide_tool", { toolCallId, decision })),
+	/**  The profile's MCP access tokens, newest first (never the tokens themselves). */
+	mcpTokensList: () => typedError<McpToken[], IpcError>(__TAURI_INVOKE("mcp_tokens_list")),
+	/**  Makes a token; its secret is in the answer once and stored nowhere. */
+	mcpTokensCreate: (name: string) => typedError<NewMcpToken, IpcError>(__TAURI_INVOKE("mcp_tokens_create", { name })),
+	/**  Revokes a token: its clients are refused from their next request. */
+	mcpTokensRevoke: (id: McpTokenId) => typedError<McpToken, IpcError>(__TAURI_INVOKE("mcp_tokens_revoke", { id })),
+	/**  How to start the MCP server of this installation (this executable, this data folder). */
+	mcpLaunch: () => typedError<McpLaunch, IpcError>(__TAURI_INVOKE("mcp_launch")),
 };
 
 /** Events */
@@ -225,6 +238,11 @@ export type Approval =
 "once" | 
 /**  Allowed for this agent from now on (or earlier). */
 "always" | "denied";
+
+/**  The person's answer to an approval request. */
+export type ApprovalDecision = "allowOnce" | 
+/**  Allow this tool for this agent without asking again. */
+"alwaysForAgent" | "deny";
 
 /**  A change applied to many tasks at once. */
 export type BulkAction = { type: "complete" } | { type: "reopen" } | { type: "delete" } | { type: "restore" } | { type: "reschedule"; due: Due | null };
@@ -361,6 +379,32 @@ export type IpcError = {
 /**  Where one connection's key is kept. */
 export type KeyStorage = "none" | "keychain" | "vault";
 
+/**
+ *  How an MCP client starts this app's server: the program, its arguments, and where the token
+ *  goes (the UI builds the Claude Desktop configuration from it).
+ */
+export type McpLaunch = {
+	/**  This app's executable. */
+	command: string,
+	args: string[],
+	/**  The environment variable that carries the token. */
+	tokenVariable: string,
+};
+
+/**  A token as the Settings list shows it: never the token itself. */
+export type McpToken = {
+	id: McpTokenId,
+	name: string,
+	/**  The token's last four characters. */
+	hint: string,
+	createdAt: string,
+	lastUsedAt: string | null,
+	revokedAt: string | null,
+};
+
+/**  The id of an MCP access token. */
+export type McpTokenId = string;
+
 /**  One message of a thread. */
 export type Message = {
 	id: MessageId,
@@ -418,6 +462,16 @@ export type NewConnection = {
 	/**  `None` or empty: no key. */
 	apiKey: string | null,
 	makeDefault?: boolean,
+};
+
+/**  A token just made: the only time its secret is available. */
+export type NewMcpToken = {
+	token: McpToken,
+	/**
+	 *  Shown once (this response is the only place it exists outside the client it is pasted
+	 *  into); only its hash is stored. Never logged: `Debug` is not derived.
+	 */
+	secret: string,
 };
 
 /**  A new task. */

@@ -90,6 +90,7 @@ pub struct Core {
     vault: Vaults,
     http: Http,
     chats: ActiveChats,
+    data_dir: PathBuf,
 }
 
 impl Core {
@@ -108,6 +109,7 @@ impl Core {
             password_params: config.password_params,
             time_zone: config.time_zone,
             chats: ActiveChats::default(),
+            data_dir,
         })
     }
 
@@ -159,6 +161,11 @@ impl Core {
     /// Where the profile's API keys are kept.
     pub fn secrets(&self) -> Secrets<'_> {
         Secrets::new(self)
+    }
+
+    /// The folder that holds the database (and the vault files).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
     }
 
     /// The database, for services and diagnostics.

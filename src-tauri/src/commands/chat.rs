@@ -5,13 +5,16 @@
 use std::sync::Arc;
 
 use kickstart_core::auth::Session;
-use kickstart_core::chat::{ChatEvent, ChatOutcome, ChatSink, ListenerGone, SendInput};
+use kickstart_core::chat::{
+    ApprovalDecision, ChatEvent, ChatOutcome, ChatSink, ListenerGone, SendInput, ToolCallId, ToolCallStatus,
+};
 use kickstart_core::threads::{MessageId, MessageStatus, ThreadId};
+use kickstart_core::tools::Tools;
 use kickstart_core::Core;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
-use crate::events::{announce, ThreadChanged};
+use crate::events::{announce, TasksChanged, ThreadChanged};
 use crate::{AppState, IpcError};
 
 /// The channel as the core's sink. A failed send means the window went away: the core stops
@@ -23,9 +26,19 @@ struct ChannelSink<R: Runtime> {
 
 impl<R: Runtime> ChatSink for ChannelSink<R> {
     fn send(&self, event: ChatEvent) -> Result<(), ListenerGone> {
-        if let ChatEvent::Started { thread, .. } = &event {
+        match &event {
             // Other windows show the thread (new, or streaming now) at once.
-            announce(&self.app, ThreadChanged { thread_id: thread.id.clone() }, ());
+            ChatEvent::Started { thread, .. } => {
+                announce(&self.app, ThreadChanged { thread_id: thread.id.clone() }, ())
+            }
+            // A tool changed the to-do list: the Tasks page (in any window) shows it at once.
+            ChatEvent::ToolCall { call }
+                if call.status == ToolCallStatus::Ok
+                    && Tools::definition(&call.tool).is_some_and(|tool| !tool.hints.read_only) =>
+            {
+                announce(&self.app, TasksChanged, ())
+            }
+            _ => {}
         }
         self.channel.send(event).map_err(|_| ListenerGone)
     }
@@ -108,6 +121,19 @@ pub async fn chat_edit<R: Runtime>(
 pub async fn chat_cancel(state: State<'_, AppState>, request_id: String) -> Result<(), IpcError> {
     let session = state.core.auth().session()?;
     Ok(state.core.chat().cancel(&session, &request_id)?)
+}
+
+/// Allows or denies a tool call that waits for the person. NotFound when none of theirs waits
+/// under that id (already decided, or its answer stopped).
+#[tauri::command]
+#[specta::specta]
+pub async fn chat_decide_tool(
+    state: State<'_, AppState>,
+    tool_call_id: ToolCallId,
+    decision: ApprovalDecision,
+) -> Result<(), IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.chat().decide(&session, &tool_call_id, decision)?)
 }
 
 #[cfg(test)]

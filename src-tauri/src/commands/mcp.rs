@@ -1,0 +1,53 @@
+//! Settings → MCP: the access tokens MCP clients use, and what to paste into a client's settings.
+
+use kickstart_core::mcp::{McpToken, McpTokenId, NewMcpToken};
+use serde::Serialize;
+use tauri::State;
+
+use crate::{AppState, IpcError};
+
+/// The profile's MCP access tokens, newest first (never the tokens themselves).
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_tokens_list(state: State<'_, AppState>) -> Result<Vec<McpToken>, IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.mcp_tokens().list(&session).await?)
+}
+
+/// Makes a token; its secret is in the answer once and stored nowhere.
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_tokens_create(state: State<'_, AppState>, name: String) -> Result<NewMcpToken, IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.mcp_tokens().create(&session, &name).await?)
+}
+
+/// Revokes a token: its clients are refused from their next request.
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_tokens_revoke(state: State<'_, AppState>, id: McpTokenId) -> Result<McpToken, IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.mcp_tokens().revoke(&session, &id).await?)
+}
+
+/// How an MCP client starts this app's server: the program, its arguments, and where the token
+/// goes (the UI builds the Claude Desktop configuration from it).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct McpLaunch {
+    /// This app's executable.
+    pub command: String,
+    pub args: Vec<String>,
+    /// The environment variable that carries the token.
+    pub token_variable: String,
+}
+
+/// How to start the MCP server of this installation (this executable, this data folder).
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_launch(state: State<'_, AppState>) -> Result<McpLaunch, IpcError> {
+    state.core.auth().session()?;
+    let command = std::env::current_exe().map(|path| path.display().to_string()).unwrap_or_else(|_| "kickstart".into());
+    let args = vec!["mcp".to_owned(), "--data-dir".to_owned(), state.core.data_dir().display().to_string()];
+    Ok(McpLaunch { command, args, token_variable: crate::cli::TOKEN_VARIABLE.to_owned() })
+}
