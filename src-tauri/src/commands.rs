@@ -10,3 +10,4 @@ pub mod profiles;
 pub mod providers;
 pub mod tasks;
 pub mod threads;
+pub mod tools;

@@ -97,6 +97,7 @@ macro_rules! specta_builder {
                 $crate::commands::mcp::mcp_tokens_create,
                 $crate::commands::mcp::mcp_tokens_revoke,
                 $crate::commands::mcp::mcp_launch,
+                $crate::commands::tools::tools_list,
             ])
             .events(tauri_specta::collect_events![
                 $crate::events::SessionLocked,

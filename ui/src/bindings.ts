@@ -139,6 +139,8 @@ export const commands = {
 	mcpTokensRevoke: (id: McpTokenId) => typedError<McpToken, IpcError>(__TAURI_INVOKE("mcp_tokens_revoke", { id })),
 	/**  How to start the MCP server of this installation (this executable, this data folder). */
 	mcpLaunch: () => typedError<McpLaunch, IpcError>(__TAURI_INVOKE("mcp_launch")),
+	/**  Every tool an agent can be given, in the order they are offered. */
+	toolsList: () => typedError<ToolInfo[], IpcError>(__TAURI_INVOKE("tools_list")),
 };
 
 /** Events */
@@ -422,6 +424,8 @@ export type Message = {
 	createdAt: string,
 	/**  The tools the answer called, in order (empty for the person's messages). */
 	toolCalls: ToolCallView[],
+	/**  Written by the offline Task assistant (simple rules, no AI provider). */
+	offline: boolean,
 };
 
 /**  The id of a message. */
@@ -631,6 +635,8 @@ export type Run = {
 	errorMessage: string | null,
 	/**  Also on every log line of the run. */
 	correlationId: string,
+	/**  Answered by the offline Task assistant (simple rules, no AI provider). */
+	offline: boolean,
 	startedAt: string,
 	finishedAt: string | null,
 };
@@ -885,6 +891,26 @@ export type ToolCallView = {
 	round: number,
 	durationMs: number | null,
 	startedAt: string,
+};
+
+/**  What a tool may do, for the people and programs deciding whether to run it. */
+export type ToolHints = {
+	/**  Changes nothing. */
+	readOnly: boolean,
+	/**  May overwrite or remove what is there (such calls wait for the person's approval). */
+	destructive: boolean,
+	/**  Calling it twice with the same arguments does no more than calling it once. */
+	idempotent: boolean,
+	/**  Reaches beyond this app's own data. */
+	openWorld: boolean,
+};
+
+/**  A tool as the agent editor lists it. */
+export type ToolInfo = {
+	name: string,
+	title: string,
+	description: string,
+	hints: ToolHints,
 };
 
 /**  Tokens used so far by this answer (cumulative: the latest event holds the totals). */

@@ -119,6 +119,8 @@ pub struct Message {
     pub created_at: String,
     /// The tools the answer called, in order (empty for the person's messages).
     pub tool_calls: Vec<ToolCallView>,
+    /// Written by the offline Task assistant (simple rules, no AI provider).
+    pub offline: bool,
 }
 
 /// Messages oldest first; `older_cursor` loads the page before.
@@ -160,11 +162,17 @@ pub struct Run {
     pub error_message: Option<String>,
     /// Also on every log line of the run.
     pub correlation_id: String,
+    /// Answered by the offline Task assistant (simple rules, no AI provider).
+    pub offline: bool,
     pub started_at: String,
     pub finished_at: Option<String>,
 }
 
 pub const MAX_TITLE_CHARS: usize = 120;
+/// The model name on answers of the offline Task assistant.
+pub(crate) const OFFLINE_MODEL: &str = "offline";
+/// The provider kind stored on its runs.
+pub(crate) const OFFLINE_KIND: &str = "offline";
 
 pub(crate) fn enum_from_db<T: for<'de> Deserialize<'de>>(value: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
@@ -243,6 +251,7 @@ pub(crate) const MESSAGE_COLUMNS: &str = "seq, id, thread_id, role, content, sta
 
 impl From<MessageRow> for Message {
     fn from(row: MessageRow) -> Self {
+        let offline = row.model.as_deref() == Some(OFFLINE_MODEL);
         Self {
             id: row.id,
             thread_id: row.thread_id,
@@ -257,6 +266,7 @@ impl From<MessageRow> for Message {
             error_message: row.error_message,
             created_at: row.created_at,
             tool_calls: Vec::new(),
+            offline,
         }
     }
 }
@@ -308,6 +318,7 @@ impl From<RunRow> for Run {
             status: enum_from_db(&row.status).unwrap_or(RunStatus::Error),
             provider_name: row.provider_name,
             provider_kind: enum_from_db(&row.provider_kind).unwrap_or(ProviderKind::OpenaiCompatible),
+            offline: row.provider_kind == OFFLINE_KIND,
             model: row.model,
             tokens_in: count(row.tokens_in),
             tokens_out: count(row.tokens_out),

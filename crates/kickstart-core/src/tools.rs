@@ -208,3 +208,24 @@ fn schema_of<T: JsonSchema>() -> Map<String, Value> {
     object.remove("title");
     object
 }
+
+/// A tool as the agent editor lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolInfo {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub hints: ToolHints,
+}
+
+impl From<&ToolDefinition> for ToolInfo {
+    fn from(tool: &ToolDefinition) -> Self {
+        Self {
+            name: tool.name.to_owned(),
+            title: tool.title.to_owned(),
+            description: tool.description.to_owned(),
+            hints: tool.hints,
+        }
+    }
+}

@@ -211,6 +211,7 @@ export function message(overrides: Partial<Message> = {}): Message {
     errorMessage: null,
     createdAt: "2025-01-03T09:00:00Z",
     toolCalls: [],
+    offline: false,
     ...overrides,
   };
 }
@@ -231,6 +232,7 @@ export function run(overrides: Partial<Run> = {}): Run {
     errorKind: null,
     errorMessage: null,
     correlationId: "run-7f3a9c",
+    offline: false,
     startedAt: "2025-01-03T09:00:01Z",
     finishedAt: "2025-01-03T09:00:03Z",
     ...overrides,
