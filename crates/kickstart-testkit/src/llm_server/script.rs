@@ -143,6 +143,39 @@ pub fn openai_tool_call(model: &str, id: &str, name: &str, argument_pieces: &[&s
     frames
 }
 
+/// One tool call of a scripted answer: its argument JSON is sent in the pieces given (so a test
+/// can cut it anywhere).
+#[derive(Debug, Clone, Copy)]
+pub struct ScriptedCall<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub arguments: &'a [&'a str],
+}
+
+/// A streamed OpenAI answer with some text first (maybe none), then several tool calls — indexes
+/// 0, 1, … in turn, each named in its first delta and its arguments in pieces —, then
+/// `finish_reason: "tool_calls"`, a usage chunk and `data: [DONE]`.
+pub fn openai_text_and_tool_calls(model: &str, text: &[&str], calls: &[ScriptedCall<'_>]) -> Vec<String> {
+    let mut frames = vec![openai_chunk(model, json!({ "role": "assistant", "content": "" }), None)];
+    frames.extend(text.iter().map(|piece| openai_chunk(model, json!({ "content": piece }), None)));
+    for (index, call) in calls.iter().enumerate() {
+        frames.push(openai_chunk(
+            model,
+            json!({ "tool_calls": [{
+                "index": index, "id": call.id, "type": "function", "function": { "name": call.name, "arguments": "" }
+            }] }),
+            None,
+        ));
+        frames.extend(call.arguments.iter().map(|piece| {
+            openai_chunk(model, json!({ "tool_calls": [{ "index": index, "function": { "arguments": piece } }] }), None)
+        }));
+    }
+    frames.push(openai_chunk(model, json!({}), Some("tool_calls")));
+    frames.push(openai_usage_chunk(model, text.len() + calls.len()));
+    frames.push(OPENAI_DONE.to_owned());
+    frames
+}
+
 /// An SSE error event in the OpenAI format, as sent after a 200 when a stream fails midway.
 pub fn openai_error_event(message: &str) -> String {
     openai_frame(&json!({ "error": { "message": message, "type": "server_error" } }))
