@@ -31,8 +31,10 @@ fn a_chat_over_ipc_answers_records_and_announces() {
     });
 
     let send = |text: &str, thread: serde_json::Value| json!({ "requestId": format!("req-{text}"), "input": { "threadId": thread, "agentId": null, "text": text }, "onEvent": CHANNEL });
-    let error = app.error("chat_send", send("hello", json!(null)), "NoProvider");
-    assert!(error["message"].as_str().is_some_and(|m| m.contains("Settings")), "{error}");
+    // Without a provider the Task assistant answers in offline mode (rule-based, labelled).
+    let offline = app.ok("chat_send", send("hello", json!(null)));
+    assert_eq!((offline["answer"]["offline"].clone(), offline["run"]["offline"].clone()), (json!(true), json!(true)));
+    assert!(offline["answer"]["content"].as_str().is_some_and(|m| m.contains("Settings → Providers")), "{offline}");
 
     app.ok(
         "providers_create",

@@ -12,6 +12,7 @@
 
 pub mod context;
 pub mod machine;
+pub mod offline;
 pub mod tool_calls;
 
 use std::collections::HashMap;
@@ -176,7 +177,11 @@ impl ActiveChats {
 
 /// The provider, model and settings one answer uses.
 struct Target {
-    connection: ProviderConnection,
+    /// None for the offline Task assistant.
+    connection: Option<ProviderConnection>,
+    /// For the run's record.
+    provider_name: String,
+    provider_kind: String,
     model: String,
     client: Box<dyn Provider>,
     system: String,
@@ -312,14 +317,18 @@ impl<'a> Chat<'a> {
         let thread = self.core.threads().get(session, thread_id).await?;
         // Only a thread still titled from its text, holding exactly one question and its
         // complete answer.
-        let first_exchange: Vec<(String, String)> = sqlx::query_as(
-            "SELECT m.status, m.content FROM messages m JOIN threads t ON t.id = m.thread_id \
+        let first_exchange: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT m.status, m.content, m.model FROM messages m JOIN threads t ON t.id = m.thread_id \
              WHERE m.thread_id = ?1 AND t.title_source = 'text' ORDER BY m.seq LIMIT 3",
         )
         .bind(thread_id)
         .fetch_all(self.core.db.pool())
         .await?;
-        if first_exchange.len() != 2 || first_exchange[1].0 != "complete" {
+        // An offline answer has no model to ask: the title from the first message stays.
+        if first_exchange.len() != 2
+            || first_exchange[1].0 != "complete"
+            || first_exchange[1].2.as_deref() == Some(threads::OFFLINE_MODEL)
+        {
             return Ok(None);
         }
         let agent = self.core.agents().get(session, &thread.agent_id).await?;
@@ -371,8 +380,29 @@ impl<'a> Chat<'a> {
 
     /// The connection and model an agent answers with. Your own agents use the connection
     /// they name (or your default); shared agents of others use your default connection, since
-    /// their owner's connections and keys are theirs.
+    /// their owner's connections and keys are theirs. The Task assistant without a provider
+    /// answers in offline mode.
     async fn target(&self, session: &Session, agent: &Agent) -> Result<Target, CoreError> {
+        match self.provider_target(session, agent).await {
+            Err(CoreError::Chat(ChatError::NoProvider(reason))) if agent.built_in => {
+                tracing::info!(%reason, "no provider: the Task assistant answers offline");
+                Ok(Target {
+                    connection: None,
+                    provider_name: "Offline assistant".into(),
+                    provider_kind: threads::OFFLINE_KIND.into(),
+                    model: threads::OFFLINE_MODEL.into(),
+                    client: Box::new(offline::OfflineAssistant::new(self.core.clock.now(), self.core.time_zone)),
+                    system: String::new(),
+                    temperature: None,
+                    max_tokens: None,
+                    budget: Budget::new(guess_context_window(threads::OFFLINE_MODEL), None),
+                })
+            }
+            other => other,
+        }
+    }
+
+    async fn provider_target(&self, session: &Session, agent: &Agent) -> Result<Target, CoreError> {
         let providers = self.core.providers();
         let connection = match (&agent.connection_id, agent.is_own) {
             (Some(id), true) => providers.get(session, id).await.map_err(|error| match error {
@@ -397,12 +427,14 @@ impl<'a> Chat<'a> {
         let window = agent.context_window.unwrap_or_else(|| guess_context_window(&model));
         Ok(Target {
             client,
+            provider_name: connection.name.clone(),
+            provider_kind: enum_to_db(connection.kind),
             budget: Budget::new(window, agent.max_tokens),
             system: agent.system_prompt.clone(),
             temperature: agent.temperature,
             max_tokens: agent.max_tokens,
             model,
-            connection,
+            connection: Some(connection),
         })
     }
 
@@ -499,7 +531,7 @@ impl<'a> Chat<'a> {
         };
         // From here on the answer exists: whatever happens, it ends with its final state written.
         async {
-            tracing::info!(provider = %target.connection.name, model = %target.model, thread = %thread_id, "run started");
+            tracing::info!(provider = %target.provider_name, model = %target.model, thread = %thread_id, "run started");
             let listener_gone = match self.started(session, &thread_id, user_message_id, &answer_id, &run_id).await {
                 Ok(started) => sink.send(started).is_err(),
                 Err(error) => {
@@ -651,9 +683,9 @@ impl<'a> Chat<'a> {
         .bind(&session.profile_id)
         .bind(thread_id)
         .bind(answer_id)
-        .bind(&target.connection.id)
-        .bind(&target.connection.name)
-        .bind(enum_to_db(target.connection.kind))
+        .bind(target.connection.as_ref().map(|c| &c.id))
+        .bind(&target.provider_name)
+        .bind(&target.provider_kind)
         .bind(&target.model)
         .bind(correlation_id)
         .bind(&now)

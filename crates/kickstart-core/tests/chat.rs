@@ -364,8 +364,10 @@ async fn bad_input_is_refused_with_a_typed_error_and_writes_nothing() {
     let chat = t.core.chat();
     let sink = Recorder::default();
 
-    // No provider at all.
-    let none = chat.send(&ada, "a", new_thread("hi"), &sink).await;
+    // No provider at all: an agent of the person's refuses (the Task assistant answers offline).
+    let poet = t.core.agents().create(&ada, agent("Poet")).await.expect("agent");
+    let to_poet = SendInput { thread_id: None, agent_id: Some(poet.id.clone()), text: "hi".into() };
+    let none = chat.send(&ada, "a", to_poet, &sink).await;
     assert!(matches!(none, Err(CoreError::Chat(ChatError::NoProvider(_)))), "{none:?}");
 
     let server = ScriptedLlm::start().await;

@@ -294,3 +294,64 @@ async fn a_model_that_keeps_calling_tools_is_stopped_after_eight_rounds() {
     assert_eq!(outcome.answer.tool_calls.len(), 7, "seven rounds ran, the eighth was refused");
     assert_eq!(server.requests().len(), 8);
 }
+
+#[tokio::test]
+async fn without_a_provider_the_task_assistant_works_offline_through_the_same_tools() {
+    let t = TestCore::new().await; // no provider connection at all
+    t.register("ada").await;
+    let ada = t.core.auth().session().expect("session");
+    let core = t.core.clone();
+
+    let added = core
+        .chat()
+        .send(&ada, "o1", to_assistant("add buy milk tomorrow 5pm"), &Recorder::default())
+        .await
+        .expect("offline answer");
+    assert!(added.answer.offline && added.run.offline, "labelled as offline");
+    assert_eq!(added.answer.content, "Added:\n\n- **buy milk** — Tue 24 Nov, 17:00");
+    assert_eq!(added.answer.tool_calls[0].tool, "add_task");
+    assert_eq!(open_titles(&core, &ada).await, ["buy milk"]);
+
+    let thread = Some(added.answer.thread_id.clone());
+    let listed = core
+        .chat()
+        .send(
+            &ada,
+            "o2",
+            SendInput { thread_id: thread.clone(), agent_id: None, text: "show tomorrow".into() },
+            &Recorder::default(),
+        )
+        .await
+        .expect("list");
+    assert!(
+        listed.answer.content.starts_with("Due tomorrow:") && listed.answer.content.contains("buy milk"),
+        "{}",
+        listed.answer.content
+    );
+
+    // A delete finds the task, then asks first — like any agent's.
+    let sink = Arc::new(Recorder::default());
+    let answer = {
+        let (core, ada, sink) = (core.clone(), ada.clone(), sink.clone());
+        let input = SendInput { thread_id: thread.clone(), agent_id: None, text: "delete buy milk".into() };
+        tokio::spawn(async move { core.chat().send(&ada, "o3", input, &*sink).await })
+    };
+    let waiting = sink.awaiting_approval().await;
+    assert_eq!(waiting.tool, "delete_task");
+    core.chat().decide(&ada, &waiting.id, ApprovalDecision::AllowOnce).expect("allow");
+    let deleted = answer.await.expect("task").expect("answer");
+    assert!(deleted.answer.content.starts_with("Moved to the trash"), "{}", deleted.answer.content);
+    assert!(open_titles(&core, &ada).await.is_empty());
+
+    let other = core
+        .chat()
+        .send(
+            &ada,
+            "o4",
+            SendInput { thread_id: thread, agent_id: None, text: "write me a poem".into() },
+            &Recorder::default(),
+        )
+        .await
+        .expect("help");
+    assert!(other.answer.content.contains("offline mode"), "says what it can't do");
+}
