@@ -12,6 +12,7 @@ import "./styles/providers.css";
 import "./styles/markdown.css";
 import "./styles/chat.css";
 import "./styles/agents.css";
+import "./styles/mcp.css";
 
 // Before the first render, so the window never flashes the wrong theme (the CSP forbids an
 // inline script in index.html for this).

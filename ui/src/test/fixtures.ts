@@ -1,6 +1,7 @@
-import type { Agent } from "../features/agents/api";
+import type { Agent, ToolInfo } from "../features/agents/api";
 import type { AppStatus, Profile, SessionInfo } from "../features/auth/api";
-import type { Message, Run, Thread } from "../features/chat/api";
+import type { Message, Run, Thread, ToolCallView } from "../features/chat/api";
+import type { McpLaunch, McpToken } from "../features/mcp/api";
 import type { ProviderConnection, ProviderPreset, SecretsStatus } from "../features/providers/api";
 import type { Task, ViewCounts } from "../features/tasks/api";
 
@@ -238,3 +239,62 @@ export function run(overrides: Partial<Run> = {}): Run {
     ...overrides,
   };
 }
+
+export function toolCall(overrides: Partial<ToolCallView> = {}): ToolCallView {
+  return {
+    id: "0190a5b2-0000-7000-8000-000000000101",
+    runId: run().id,
+    messageId: "0190a5b2-0000-7000-8000-0000000000e2",
+    tool: "add_tasks",
+    title: "Add tasks",
+    arguments: '{"tasks":[{"title":"Buy milk","due":"tomorrow"}]}',
+    result: '{"created":[{"id":"t1","title":"Buy milk"}]}',
+    status: "ok",
+    approval: "notNeeded",
+    position: 0,
+    round: 1,
+    durationMs: 42,
+    startedAt: "2025-01-03T09:00:02Z",
+    ...overrides,
+  };
+}
+
+/** The tools as the backend offers them to the agent editor. */
+export const tools: ToolInfo[] = [
+  {
+    name: "list_tasks",
+    title: "List tasks",
+    description: "Finds tasks by view, tag or words.",
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
+  },
+  {
+    name: "add_tasks",
+    title: "Add tasks",
+    description: "Adds one or more tasks.",
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: false },
+  },
+  {
+    name: "delete_tasks",
+    title: "Delete tasks",
+    description: "Moves tasks to the trash.",
+    hints: { readOnly: false, destructive: true, idempotent: true, openWorld: false },
+  },
+];
+
+export function mcpToken(overrides: Partial<McpToken> = {}): McpToken {
+  return {
+    id: "0190a5b2-0000-7000-8000-000000000201",
+    name: "Claude Desktop",
+    hint: "x7Qa",
+    createdAt: "2025-01-02T10:00:00Z",
+    lastUsedAt: "2025-01-03T08:15:00Z",
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+export const mcpLaunch: McpLaunch = {
+  command: "/Applications/KickStartMyAI.app/Contents/MacOS/kickstart",
+  args: ["mcp", "--data-dir", "/Users/ada/Library/Application Support/KickStartMyAI"],
+  tokenVariable: "KICKSTART_MCP_TOKEN",
+};

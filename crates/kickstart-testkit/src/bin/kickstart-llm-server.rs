@@ -12,13 +12,58 @@
 //! the port) and serves until killed.
 //!
 //! An end-to-end test can change the default answer while the server runs by writing one JSON
-//! line per change to its standard input: `{"pieces": ["Hel", "lo"], "delayMs": 40}`.
+//! line per change to its standard input: `{"pieces": ["Hel", "lo"], "delayMs": 40}`; or queue
+//! answers for the next requests, in the OpenAI format, tool calls included:
+//! `{"queue": [{"text": ["On it."], "toolCalls": [{"id": "c1", "name": "add_task", "arguments": "{…}"}]},
+//! {"text": ["Done."]}]}`.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use kickstart_testkit::llm_server::{ScriptedLlm, DEFAULT_PIECES};
+use kickstart_testkit::llm_server::script::{frames_as_steps, openai_text_and_tool_calls, ScriptedCall};
+use kickstart_testkit::llm_server::{Reply, ScriptedLlm, DEFAULT_MODEL, DEFAULT_PIECES};
+
+/// Queued answers from one JSON line of standard input (`{"queue": [...]}`).
+fn queued_replies(value: &serde_json::Value) -> Result<Vec<Reply>, String> {
+    let strings = |value: &serde_json::Value| -> Vec<String> {
+        value
+            .as_array()
+            .map(|items| items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let items = value["queue"].as_array().ok_or("\"queue\" must be a list")?;
+    let mut replies = Vec::with_capacity(items.len());
+    for item in items {
+        let text = strings(&item["text"]);
+        let calls: Vec<(String, String, String)> = item["toolCalls"]
+            .as_array()
+            .map(|calls| {
+                calls
+                    .iter()
+                    .map(|c| {
+                        let field = |name: &str| c[name].as_str().unwrap_or_default().to_owned();
+                        (field("id"), field("name"), field("arguments"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let arguments: Vec<[&str; 1]> = calls.iter().map(|(_, _, args)| [args.as_str()]).collect();
+        let scripted: Vec<ScriptedCall<'_>> = calls
+            .iter()
+            .zip(&arguments)
+            .map(|((id, name, _), args)| ScriptedCall { id, name, arguments: args })
+            .collect();
+        let text: Vec<&str> = text.iter().map(String::as_str).collect();
+        let frames = if scripted.is_empty() {
+            kickstart_testkit::llm_server::script::openai_text(DEFAULT_MODEL, &text)
+        } else {
+            openai_text_and_tool_calls(DEFAULT_MODEL, &text, &scripted)
+        };
+        replies.push(Reply::Stream(frames_as_steps(frames)));
+    }
+    Ok(replies)
+}
 
 /// A new default answer from one JSON line of standard input: its pieces and the pause before each.
 fn answer_change(line: &str) -> Result<(Vec<String>, Duration), String> {
@@ -79,6 +124,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let llm = std::sync::Arc::new(llm);
     tokio::task::spawn_blocking(move || {
         for line in std::io::stdin().lines().map_while(Result::ok) {
+            if let Some(queue) =
+                serde_json::from_str::<serde_json::Value>(&line).ok().filter(|v| v.get("queue").is_some())
+            {
+                match queued_replies(&queue) {
+                    Ok(replies) => replies.into_iter().for_each(|reply| llm.push(reply)),
+                    Err(error) => eprintln!("ignored a line on stdin ({error}): {line}"),
+                }
+                continue;
+            }
             match answer_change(&line) {
                 Ok((pieces, delay)) => llm.set_default_answer(pieces, delay),
                 Err(error) => eprintln!("ignored a line on stdin ({error}): {line}"),

@@ -1,12 +1,14 @@
 import { useId, useState, type FormEvent } from "react";
-import { Copy, Lock, Plus, Trash2, Users } from "lucide-react";
+import { Copy, Lock, Plus, ShieldAlert, Trash2, Users } from "lucide-react";
 import {
   Alert,
+  Badge,
   Button,
   Dialog,
   IconButton,
   SegmentedControl,
   SelectField,
+  Spinner,
   TextAreaField,
   TextField,
   type SelectOption,
@@ -17,6 +19,7 @@ import { useProviderModels, useProviders, type ProviderConnection } from "../pro
 import {
   useCreateAgent,
   useDuplicateAgent,
+  useTools,
   useUpdateAgent,
   type Agent,
   type AgentInput,
@@ -271,6 +274,11 @@ function EditorForm({
           hint="How the agent should behave. It is sent before every conversation."
         />
         <ModelFields values={values} onChange={change} errors={errors} />
+        <ToolsField
+          tools={values.tools}
+          onChange={(tools) => change({ tools })}
+          error={errors.fields.tools}
+        />
         <StartersEditor
           starters={values.starters}
           onChange={(starters) => change({ starters })}
@@ -509,6 +517,92 @@ function ModelFields({
         />
       </div>
     </>
+  );
+}
+
+/**
+ * The tools the agent may call, as checkboxes in the order they are offered. A tool the list
+ * does not know (one removed since) is kept as it is rather than silently dropped.
+ */
+function ToolsField({
+  tools,
+  onChange,
+  error,
+}: {
+  tools: string[];
+  onChange: (tools: string[]) => void;
+  error?: string;
+}) {
+  const list = useTools();
+  const offered = list.data ?? [];
+  const toggle = (name: string, on: boolean) => {
+    const chosen = new Set(tools);
+    if (on) chosen.add(name);
+    else chosen.delete(name);
+    const known = offered.map((tool) => tool.name);
+    onChange([
+      ...known.filter((item) => chosen.has(item)),
+      ...tools.filter((item) => !known.includes(item) && chosen.has(item)),
+    ]);
+  };
+  const listError = formErrors(list.error, []).form;
+
+  return (
+    <fieldset className="field agent-tools" data-testid="agent-tools">
+      <legend className="field-label">Tools</legend>
+      <p className="field-hint">
+        What the agent may do in this app for you. Those marked “Asks first” can change or remove
+        things: they wait for your approval each time, unless you allow them for this agent.
+      </p>
+      {list.isPending ? (
+        <p className="muted small">
+          <Spinner size={12} /> Loading tools…
+        </p>
+      ) : listError ? (
+        <p className="field-error">{listError}</p>
+      ) : (
+        <ul className="agent-tool-list">
+          {offered.map((tool) => (
+            <li key={tool.name}>
+              <label className="agent-tool">
+                <input
+                  type="checkbox"
+                  name="tools"
+                  value={tool.name}
+                  checked={tools.includes(tool.name)}
+                  onChange={(event) => toggle(tool.name, event.target.checked)}
+                  data-testid="agent-tool"
+                  data-tool={tool.name}
+                />
+                <span className="agent-tool-text">
+                  <span className="agent-tool-title">
+                    {tool.title}
+                    <code className="agent-tool-name">{tool.name}</code>
+                    {tool.hints.destructive && (
+                      <span
+                        className="agent-tool-asks"
+                        title="Waits for your approval before it runs"
+                        data-testid="agent-tool-asks"
+                      >
+                        <Badge tone="warning">
+                          <ShieldAlert size={12} aria-hidden /> Asks first
+                        </Badge>
+                      </span>
+                    )}
+                  </span>
+                  <span className="agent-tool-description">{tool.description}</span>
+                </span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="field-error" data-testid="field-error-tools">
+          {error}
+        </p>
+      )}
+    </fieldset>
   );
 }
 

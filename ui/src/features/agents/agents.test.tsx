@@ -1,7 +1,7 @@
 import { act, screen, within } from "@testing-library/react";
 import { emit } from "@tauri-apps/api/event";
 import { describe, expect, it, vi } from "vitest";
-import { agent, connection, signedIn, taskAssistant } from "../../test/fixtures";
+import { agent, connection, signedIn, taskAssistant, tools } from "../../test/fixtures";
 import { ipcError, renderApp, type Handler } from "../../test/render";
 import type { AgentInput } from "./api";
 import { fillStarter, starterVariables } from "./starters";
@@ -28,6 +28,7 @@ function agentsBackend(overrides: Record<string, Handler> = {}): Record<string, 
     auth_touch: () => null,
     agents_list: () => [taskAssistant, agent(), shared],
     providers_list: () => [connection()],
+    tools_list: () => tools,
     ...overrides,
   };
 }
@@ -170,6 +171,50 @@ describe("agents", () => {
       "A starter needs a title.",
     );
     expect(callsTo("agents_update")[0]?.args).toMatchObject({ id: agent().id });
+  });
+
+  it("offers the tools as checkboxes, marks those that ask first, and saves the choice", async () => {
+    const planner = agent({ tools: ["add_tasks", "a_tool_since_removed"] });
+    const { user, callsTo } = renderApp(
+      agentsBackend({
+        agents_list: () => [taskAssistant, planner],
+        agents_update: (args) => agent({ ...(args.input as AgentInput) }),
+      }),
+    );
+    await openAgents(user);
+    await user.click(within(card("Trip planner")).getByTestId("agent-open"));
+    const editor = await screen.findByTestId("agent-editor");
+
+    const boxes = await within(editor).findAllByTestId("agent-tool");
+    expect(boxes.map((box) => box.dataset.tool)).toEqual([
+      "list_tasks",
+      "add_tasks",
+      "delete_tasks",
+    ]);
+    const box = (name: string) => {
+      const found = boxes.find((element) => element.dataset.tool === name);
+      if (!found) throw new Error(`no checkbox for ${name}`);
+      return found;
+    };
+    expect(box("add_tasks")).toBeChecked();
+    expect(box("list_tasks")).not.toBeChecked();
+    expect(box("delete_tasks")).toHaveAccessibleName(expect.stringContaining("Delete tasks"));
+    const asks = within(editor).getAllByTestId("agent-tool-asks");
+    expect(asks).toHaveLength(1);
+    expect(asks[0]).toHaveTextContent("Asks first");
+    expect(box("delete_tasks").closest("label")).toContainElement(asks[0] as HTMLElement);
+
+    await user.click(box("delete_tasks"));
+    await user.click(box("list_tasks"));
+    await user.click(box("add_tasks"));
+    await user.click(screen.getByTestId("agent-save"));
+    await vi.waitFor(() => expect(callsTo("agents_update")).toHaveLength(1));
+    // In the order they are offered; a tool the list no longer has is kept, not dropped.
+    expect((callsTo("agents_update")[0]?.args.input as AgentInput).tools).toEqual([
+      "list_tasks",
+      "delete_tasks",
+      "a_tool_since_removed",
+    ]);
   });
 
   it("shows a shared agent read-only, with Duplicate instead of Save", async () => {

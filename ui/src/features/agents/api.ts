@@ -9,7 +9,15 @@ import { commands, events, type Agent, type AgentInput, type AgentQuery } from "
 import { unwrap, useBackendEvent } from "../../lib/ipc";
 import { chatKeys } from "../chat/api";
 
-export type { Agent, AgentInput, AgentQuery, AgentStarter, AgentVisibility } from "../../bindings";
+export type {
+  Agent,
+  AgentInput,
+  AgentQuery,
+  AgentStarter,
+  AgentVisibility,
+  ToolHints,
+  ToolInfo,
+} from "../../bindings";
 
 export const agentKeys = {
   all: ["agents"] as const,
@@ -17,6 +25,11 @@ export const agentKeys = {
   list: (query: AgentQuery) => ["agents", "list", query] as const,
   detail: (id: string) => ["agents", "detail", id] as const,
   export: (id: string) => ["agents", "export", id] as const,
+};
+
+/** Apart from the agents: their writes need not read the tools again. */
+export const toolKeys = {
+  list: ["tools", "list"] as const,
 };
 
 /** Marks every agent list and detail stale after a write. */
@@ -67,6 +80,15 @@ export function useAgent(id: string | null) {
       }
       return undefined;
     },
+  });
+}
+
+/** Every tool an agent can be given, in the order they are offered; fixed while the app runs. */
+export function useTools() {
+  return useQuery({
+    queryKey: toolKeys.list,
+    queryFn: () => unwrap(commands.toolsList()),
+    staleTime: Infinity,
   });
 }
 

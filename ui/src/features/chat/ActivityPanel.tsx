@@ -2,7 +2,7 @@ import { Activity, X } from "lucide-react";
 import { Alert, Badge, CopyButton, EmptyState, IconButton, Spinner } from "../../components/ui";
 import { formErrors } from "../../lib/forms";
 import { useRuns, type Run, type RunStatus } from "./api";
-import { describeAnswerError } from "./describe";
+import { describeAnswerError, OFFLINE_NOTE } from "./describe";
 import { formatCount, formatDuration, fullTime } from "./format";
 
 const STATUS: Record<
@@ -66,13 +66,19 @@ function RunItem({ run }: { run: Run }) {
     <li className="run-item" data-testid="run-item" data-status={run.status}>
       <div className="run-head">
         <Badge tone={status.tone}>{status.label}</Badge>
-        <span className="run-model" title={run.model}>
-          {run.model}
-        </span>
+        {run.offline ? (
+          <span className="run-offline" title={OFFLINE_NOTE} data-testid="run-offline">
+            Offline assistant
+          </span>
+        ) : (
+          <span className="run-model" title={run.model}>
+            {run.model}
+          </span>
+        )}
       </div>
       <dl className="run-facts">
         <dt>Provider</dt>
-        <dd>{run.providerName}</dd>
+        <dd>{run.offline ? "None (simple rules)" : run.providerName}</dd>
         <dt>Tokens</dt>
         <dd>
           {run.tokensIn != null || run.tokensOut != null

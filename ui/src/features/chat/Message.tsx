@@ -1,11 +1,12 @@
-import { lazy, memo, Suspense, useState } from "react";
-import { Pencil, RefreshCw, RotateCcw } from "lucide-react";
+import { lazy, memo, Suspense, useMemo, useState } from "react";
+import { CirclePause, Pencil, RefreshCw, RotateCcw } from "lucide-react";
 import { Badge, Button, CopyButton, IconButton } from "../../components/ui";
 import { AgentAvatar } from "../agents/appearance";
 import type { Message } from "./api";
-import { describeAnswerError, type ChatFix } from "./describe";
-import { formatCount, fullTime } from "./format";
+import { describeAnswerError, OFFLINE_NOTE, type ChatFix } from "./describe";
+import { answerParts, formatCount, fullTime } from "./format";
 import { ProblemNotice } from "./Problem";
+import { ToolCallCard } from "./ToolCall";
 
 export type AgentLook = { name: string; color: string; icon: string };
 
@@ -129,12 +130,23 @@ export const AssistantMessage = memo(function AssistantMessage({
 }) {
   const streaming = message.status === "streaming";
   const retry = isLast && canRegenerate ? onRegenerate : undefined;
+  const parts = useMemo(
+    () => answerParts(message.content, message.toolCalls),
+    [message.content, message.toolCalls],
+  );
+  // The answer cannot go on until the person allows or denies a call.
+  const paused = streaming && message.toolCalls.some((call) => call.status === "awaitingApproval");
+  const toolRunning = message.toolCalls.some((call) => call.status === "running");
+  const last = parts.at(-1);
+  // Dots while the model is on its way to more text: nothing yet, or after its tools finished.
+  const writing = streaming && !paused && !toolRunning && last?.kind !== "text";
   return (
     <article
       className="message message-assistant"
       data-testid="message-assistant"
       data-status={message.status}
       data-message-id={message.id}
+      data-paused={paused || undefined}
     >
       <AgentAvatar color={agent.color} icon={agent.icon} size="sm" />
       <div className="message-main">
@@ -146,17 +158,45 @@ export const AssistantMessage = memo(function AssistantMessage({
             </span>
           )}
         </div>
-        {message.content !== "" ? (
-          <div className={streaming ? "message-content message-streaming" : "message-content"}>
-            <AnswerContent content={message.content} streaming={streaming} />
+        {parts.length > 0 && (
+          <div className="message-content">
+            {parts.map((part, index) => {
+              if (part.kind === "tools") {
+                return (
+                  <div key={`tools-${part.position}`} className="tool-calls">
+                    {part.calls.map((call) => (
+                      <ToolCallCard key={call.id} call={call} />
+                    ))}
+                  </div>
+                );
+              }
+              // Only the text still growing is the streaming tail; text before a call is done.
+              const tail = streaming && !paused && index === parts.length - 1;
+              if (part.text.trim() === "" && !tail) return null;
+              return (
+                <div
+                  key={`text-${part.start}`}
+                  className={tail ? "message-text message-streaming" : "message-text"}
+                >
+                  <AnswerContent content={part.text} streaming={tail} />
+                </div>
+              );
+            })}
           </div>
-        ) : streaming ? (
+        )}
+        {writing && (
           <div className="typing" aria-label="Writing" data-testid="message-typing">
             <span />
             <span />
             <span />
           </div>
-        ) : null}
+        )}
+        {paused && (
+          <p className="message-paused" role="status" data-testid="message-paused">
+            <CirclePause size={15} aria-hidden />
+            Paused — waiting for you to allow or deny the request above.
+          </p>
+        )}
 
         {message.status === "interrupted" && (
           <div className="message-interrupted" data-testid="message-interrupted">
@@ -185,7 +225,13 @@ export const AssistantMessage = memo(function AssistantMessage({
         {!streaming && (
           <div className="message-footer">
             <span className="message-meta" data-testid="message-meta">
-              {message.model && <span>{message.model}</span>}
+              {message.offline && (
+                <span className="offline-badge" title={OFFLINE_NOTE} data-testid="offline-badge">
+                  <Badge tone="warning">Offline mode</Badge>
+                  <span className="visually-hidden">{OFFLINE_NOTE}</span>
+                </span>
+              )}
+              {message.model && <span className="message-model">{message.model}</span>}
               {message.tokensIn != null && (
                 <span title="Tokens sent to the model">{formatCount(message.tokensIn)} in</span>
               )}

@@ -24,12 +24,17 @@ export type TranscriptProps = {
   onFix: (fix: ChatFix) => void;
 };
 
-/** The streamed text in place of the saved (possibly empty) answer it belongs to. */
+/** The streamed text and tool calls in place of the saved answer they belong to. */
 function withLive(messages: Message[], live: LiveAnswer | undefined): Message[] {
   if (!live?.answerId) return messages;
   return messages.map((message) =>
     message.id === live.answerId
-      ? { ...message, content: live.content, status: "streaming" as const }
+      ? {
+          ...message,
+          content: live.content,
+          toolCalls: live.toolCalls,
+          status: "streaming" as const,
+        }
       : message,
   );
 }

@@ -11,6 +11,7 @@ import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   events,
+  type ApprovalDecision,
   type ChatEvent,
   type ChatOutcome,
   type Message,
@@ -31,6 +32,8 @@ import {
 import { ChatStreams, type LiveAnswer } from "./stream";
 
 export type {
+  Approval,
+  ApprovalDecision,
   ChatEvent,
   Message,
   MessageRole,
@@ -41,6 +44,8 @@ export type {
   SendInput,
   Thread,
   ThreadPatch,
+  ToolCallStatus,
+  ToolCallView,
 } from "../../bindings";
 export type { LiveAnswer } from "./stream";
 
@@ -324,7 +329,13 @@ export function useChatStream() {
         switch (event.type) {
           case "started":
             startedThread = event.thread.id;
-            streams.started(requestId, event.thread.id, event.answer.id, event.answer.content);
+            streams.started(
+              requestId,
+              event.thread.id,
+              event.answer.id,
+              event.answer.content,
+              event.answer.toolCalls,
+            );
             onStarted(client, event);
             hooks.onStarted?.(event.thread);
             break;
@@ -333,6 +344,9 @@ export function useChatStream() {
             break;
           case "usage":
             // Shown with the finished answer; nothing to do while it streams.
+            break;
+          case "toolCall":
+            streams.toolCall(requestId, event.call);
             break;
           case "finished":
             streams.flush();
@@ -398,4 +412,16 @@ export function useChatStream() {
   );
 
   return useMemo(() => ({ send, regenerate, edit, cancel }), [send, regenerate, edit, cancel]);
+}
+
+/**
+ * Answers a tool call that waits for the person: allow it once, always for this agent, or deny
+ * it. The card changes when the answer's stream reports the call again (running, then done);
+ * NotFound means it no longer waits (decided elsewhere, or its answer stopped).
+ */
+export function useDecideTool() {
+  return useMutation({
+    mutationFn: ({ toolCallId, decision }: { toolCallId: string; decision: ApprovalDecision }) =>
+      unwrap(commands.chatDecideTool(toolCallId, decision)),
+  });
 }

@@ -1,6 +1,5 @@
 import { act, fireEvent, screen, within } from "@testing-library/react";
 import { emit } from "@tauri-apps/api/event";
-import type { Channel } from "@tauri-apps/api/core";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import {
   agent,
@@ -9,13 +8,13 @@ import {
   message,
   presets,
   run,
-  signedIn,
   taskAssistant,
   thread,
 } from "../../test/fixtures";
-import { ipcError, renderApp, type Handler } from "../../test/render";
+import { chatBackend, FakeStream, messagePage, openChat, openThread, page } from "../../test/chat";
+import { ipcError, renderApp } from "../../test/render";
 import { AppError } from "../../lib/ipc";
-import type { ChatEvent, Message, Run, Thread } from "./api";
+import type { Message } from "./api";
 import { describeAnswerError, describeChatError } from "./describe";
 import { snippetParts } from "./format";
 import { ChatStreams } from "./stream";
@@ -29,75 +28,6 @@ beforeEach(() => {
 declare global {
   interface Window {
     __pwned?: number;
-  }
-}
-
-const page = (threads: Thread[]) => ({ threads, nextCursor: null });
-const messagePage = (messages: Message[]) => ({ messages, olderCursor: null });
-
-/** The handlers the Chat page needs; tests override what they look at. */
-function chatBackend(overrides: Record<string, Handler> = {}): Record<string, Handler> {
-  return {
-    auth_status: () => signedIn(),
-    auth_touch: () => null,
-    agents_list: () => [taskAssistant],
-    threads_list: () => page([]),
-    ...overrides,
-  };
-}
-
-async function openChat() {
-  await screen.findByTestId("app-frame");
-  return screen.findByTestId("chat");
-}
-
-async function openThread(user: ReturnType<typeof renderApp>["user"], title: string) {
-  await openChat();
-  const row = (await screen.findAllByTestId("thread-item")).find(
-    (element) => element.dataset.title === title,
-  );
-  if (!row) throw new Error(`no thread titled ${title}`);
-  await user.click(within(row).getByTestId("thread-open"));
-  return screen.findByTestId("transcript");
-}
-
-type TauriInternals = { runCallback: (id: number, data: unknown) => void };
-
-/**
- * Plays the backend's side of one streamed answer: `handler` takes the chat command (and keeps
- * its Channel, which mockIPC hands over as the object itself), `emit` sends ChatEvents down the
- * channel the way Tauri does (an indexed message to the channel's callback), and `settle`
- * resolves the command's promise.
- */
-class FakeStream {
-  channel: Channel<ChatEvent> | null = null;
-  args: Record<string, unknown> | null = null;
-  private index = 0;
-  private resolve: ((value: unknown) => void) | null = null;
-
-  handler: Handler = (args) => {
-    this.args = args;
-    this.channel = args.onEvent as Channel<ChatEvent>;
-    this.index = 0;
-    return new Promise((resolve) => {
-      this.resolve = resolve;
-    });
-  };
-
-  async emit(...events: ChatEvent[]) {
-    const channel = this.channel;
-    if (!channel) throw new Error("no channel yet");
-    const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals })
-      .__TAURI_INTERNALS__;
-    await act(async () => {
-      for (const event of events)
-        internals.runCallback(channel.id, { index: this.index++, message: event });
-    });
-  }
-
-  async finish(answer: Message, finishedRun: Run) {
-    await this.emit({ type: "finished", answer, run: finishedRun });
-    await act(async () => this.resolve?.({ answer, run: finishedRun }));
   }
 }
 

@@ -2,6 +2,10 @@ import { formatWait } from "../../lib/forms";
 import { isAppError, type ErrorCode } from "../../lib/ipc";
 import type { ProviderErrorKind } from "./api";
 
+/** Why an answer says "Offline mode", shown as its tooltip. */
+export const OFFLINE_NOTE =
+  "No AI provider is set up, so the Task assistant understood this with simple rules. Add a provider in Settings → Providers for full answers.";
+
 /** Where a problem can be fixed: the provider settings, the agents, or nowhere in particular. */
 export type ChatFix = "providers" | "agents";
 

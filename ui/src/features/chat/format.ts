@@ -75,3 +75,41 @@ export function snippetParts(snippet: string): SnippetPart[] {
   push();
   return parts;
 }
+
+/** A run of an answer's text, or the tool calls made at one point of it. */
+export type AnswerPart<Call> =
+  | { kind: "text"; text: string; start: number }
+  | { kind: "tools"; position: number; calls: Call[] };
+
+/**
+ * Splits an answer's text at the positions (UTF-16 offsets, i.e. string indices) where its tool
+ * calls were made, with the calls between the pieces. Calls at the same position stay together
+ * in their order; a position past the text (its deltas not shown yet) counts as its end.
+ */
+export function answerParts<Call extends { position: number }>(
+  content: string,
+  calls: readonly Call[],
+): AnswerPart<Call>[] {
+  const placed = calls
+    .map((call, index) => ({
+      call,
+      index,
+      at: Math.min(Math.max(0, Math.floor(call.position)), content.length),
+    }))
+    .sort((a, b) => a.at - b.at || a.index - b.index);
+  const parts: AnswerPart<Call>[] = [];
+  let from = 0;
+  for (const { call, at } of placed) {
+    if (at > from) {
+      parts.push({ kind: "text", text: content.slice(from, at), start: from });
+      from = at;
+    }
+    const last = parts.at(-1);
+    if (last?.kind === "tools" && last.position === at) last.calls.push(call);
+    else parts.push({ kind: "tools", position: at, calls: [call] });
+  }
+  if (from < content.length) {
+    parts.push({ kind: "text", text: content.slice(from), start: from });
+  }
+  return parts;
+}

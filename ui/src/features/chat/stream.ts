@@ -1,3 +1,5 @@
+import type { ToolCallView } from "./api";
+
 /** An answer being written right now, as this window receives it over its channel. */
 export type LiveAnswer = {
   requestId: string;
@@ -7,6 +9,8 @@ export type LiveAnswer = {
   answerId: string | null;
   /** Everything received so far (flushed once per animation frame). */
   content: string;
+  /** The tools it called so far, in order, each as last reported (shown at once, not per frame). */
+  toolCalls: ToolCallView[];
   /** Set by Stop, until "finished" arrives. */
   stopping: boolean;
 };
@@ -55,14 +59,21 @@ export class ChatStreams {
       threadId,
       answerId: null,
       content: "",
+      toolCalls: [],
       stopping: false,
     });
     this.emit();
   }
 
-  started(requestId: string, threadId: string, answerId: string, content: string) {
+  started(
+    requestId: string,
+    threadId: string,
+    answerId: string,
+    content: string,
+    toolCalls: ToolCallView[] = [],
+  ) {
     this.pending.delete(requestId);
-    this.update(requestId, { threadId, answerId, content });
+    this.update(requestId, { threadId, answerId, content, toolCalls });
   }
 
   /** Buffers a delta; it shows on the next frame. */
@@ -73,6 +84,22 @@ export class ChatStreams {
       this.scheduled = true;
       nextFrame(this.flush);
     }
+  }
+
+  /**
+   * Adds a tool call, or replaces the one with its id (a new status, its result). It shows at
+   * once, together with the text buffered before it: the call's position points into that text.
+   */
+  toolCall(requestId: string, call: ToolCallView) {
+    const answer = this.live.get(requestId);
+    if (!answer) return;
+    const buffered = this.pending.get(requestId) ?? "";
+    this.pending.delete(requestId);
+    const known = answer.toolCalls.some((item) => item.id === call.id);
+    const toolCalls = known
+      ? answer.toolCalls.map((item) => (item.id === call.id ? call : item))
+      : [...answer.toolCalls, call];
+    this.update(requestId, { content: answer.content + buffered, toolCalls });
   }
 
   stopping(requestId: string) {

@@ -1,13 +1,14 @@
 import { useState } from "react";
-import { Palette, Plug, User, Users } from "lucide-react";
+import { Cable, Palette, Plug, User, Users } from "lucide-react";
 import { TabPanel, Tabs, type TabItem } from "../../components/ui";
 import type { SessionInfo } from "../auth/api";
+import { McpTab } from "../mcp/McpTab";
 import { ProfilesTab } from "../profiles/ProfilesTab";
 import { ProvidersTab } from "../providers/ProvidersTab";
 import { AppearanceTab } from "./AppearanceTab";
 import { ProfileTab } from "./ProfileTab";
 
-export type SettingsTab = "profile" | "providers" | "appearance" | "profiles";
+export type SettingsTab = "profile" | "providers" | "mcp" | "appearance" | "profiles";
 type Tab = SettingsTab;
 
 export function SettingsPage({
@@ -29,6 +30,7 @@ export function SettingsPage({
       icon: <Plug size={15} />,
       testId: "settings-tab-providers",
     },
+    { id: "mcp", label: "MCP", icon: <Cable size={15} />, testId: "settings-tab-mcp" },
     {
       id: "appearance",
       label: "Appearance",
@@ -59,6 +61,7 @@ export function SettingsPage({
       <TabPanel idPrefix="settings" id={current}>
         {current === "profile" && <ProfileTab session={session} />}
         {current === "providers" && <ProvidersTab />}
+        {current === "mcp" && <McpTab />}
         {current === "appearance" && <AppearanceTab />}
         {current === "profiles" && <ProfilesTab session={session} />}
       </TabPanel>

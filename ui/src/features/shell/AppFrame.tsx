@@ -47,7 +47,7 @@ const NAV: readonly NavItem[] = [
     id: "settings",
     label: "Settings",
     icon: <Settings size={17} />,
-    description: "Profile, providers, appearance and profiles",
+    description: "Profile, providers, MCP clients, appearance and profiles",
   },
 ];
 

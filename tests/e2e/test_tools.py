@@ -1,0 +1,170 @@
+"""Agents manage tasks with visible, approvable tool calls, in the real app: first with no provider
+(the offline Task assistant adds and lists a task through the same tools), then with the scripted
+LLM server making the tool calls a model would — "add buy milk tomorrow 5pm and show me today's
+tasks" becomes two calls whose task appears on the Tasks page, and a delete waits for approval.
+
+The server's next answers are queued through its standard input (one JSON line each).
+"""
+
+import json
+import sqlite3
+import time
+
+import pytest
+from conftest import llm_server as start_llm_server
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "correct horse battery"
+
+
+class Llm:
+    def __init__(self, process, url: str):
+        self.process = process
+        self.url = url
+
+    def queue(self, *answers: dict) -> None:
+        """The answers the next chat requests get, in order: {"text": [...], "toolCalls": [...]}."""
+        self.process.stdin.write(json.dumps({"queue": list(answers)}) + "\n")
+        self.process.stdin.flush()
+        time.sleep(0.2)  # the server reads its input on another thread
+
+
+@pytest.fixture(scope="module")
+def llm():
+    with start_llm_server() as (process, url):
+        yield Llm(process, url)
+
+
+def text_of(element) -> str:
+    return element.get_property("textContent") or ""
+
+
+def answers(app):
+    return app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="message-assistant"]')
+
+
+def wait_answers(app, count: int, status: str = "complete", timeout: float = 20):
+    """Waits until there are `count` answers and the last has `status`; returns the last."""
+
+    def ready(_):
+        found = answers(app)
+        return len(found) >= count and found[-1].get_attribute("data-status") == status
+
+    try:
+        WebDriverWait(app.driver, timeout).until(ready)
+    except Exception:
+        app.shot(f"FAILED-answer-{count}-{status}")
+        raise AssertionError(f"answer {count} never became {status}; page: {app.page_text()[-800:]!r}")
+    return answers(app)[-1]
+
+
+def cards(scope, tool: str | None = None):
+    selector = '[data-testid="tool-call"]' + (f'[data-tool="{tool}"]' if tool else "")
+    return scope.find_elements(By.CSS_SELECTOR, selector)
+
+
+def send(app, text: str) -> None:
+    composer = app.find("composer")
+    composer.send_keys(text)
+    composer.send_keys(Keys.ENTER)
+
+
+def task_id(app, title: str) -> str:
+    """The id of a task, read from the app's own database (read-only)."""
+    db = sqlite3.connect(f"file:{app.data_dir / 'kickstart.db'}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT id FROM tasks WHERE title = ? AND deleted_at IS NULL", (title,)).fetchone()
+    finally:
+        db.close()
+    assert row, f"no task {title!r} in the database"
+    return row[0]
+
+
+def set_theme(app, theme: str) -> None:
+    app.click("nav-settings")
+    app.click("settings-tab-appearance")
+    app.choose(f"theme-{theme}")
+    app.wait_theme(theme)
+
+
+def test_offline_assistant_then_tool_calls_and_an_approval(app, llm):
+    app.register_first_profile("tia", "Tia Tools", PASSWORD)
+    set_theme(app, "light")
+
+    # No provider yet: the Task assistant works offline, through the same tools.
+    app.click("nav-chat")
+    app.click("new-chat")
+    send(app, "add water the plants tomorrow 9am")
+    added = wait_answers(app, 1)
+    assert "water the plants" in text_of(added), text_of(added)
+    app.find("offline-badge")
+    [card] = cards(added, "add_task")
+    assert card.get_attribute("data-status") == "ok"
+    send(app, "show tomorrow")
+    listed = wait_answers(app, 2)
+    assert "water the plants" in text_of(listed), text_of(listed)
+    app.shot("47-offline-assistant-light")
+
+    # A provider: the scripted server, which answers with the tool calls a model would make.
+    app.click("nav-settings")
+    app.click("settings-tab-providers")
+    app.click("providers-add")
+    app.find("provider-dialog")
+    app.choose("provider-preset-custom")
+    app.fill("provider-dialog", name="Scripted server", baseUrl=llm.url, defaultModel="scripted-small")
+    app.click("provider-save")
+    WebDriverWait(app.driver, 10).until(lambda _: app.absent("provider-dialog"))
+
+    llm.queue(
+        {
+            "text": ["Adding it and checking today."],
+            "toolCalls": [
+                {
+                    "id": "c1",
+                    "name": "add_task",
+                    "arguments": json.dumps({"tasks": [{"title": "Buy milk", "due": "tomorrow 5pm"}]}),
+                },
+                {"id": "c2", "name": "list_tasks", "arguments": json.dumps({"due_to": "today"})},
+            ],
+        },
+        {"text": ["Added **Buy milk** for tomorrow at 17:00. ", "Nothing else is due today."]},
+    )
+    app.click("nav-chat")
+    app.click("new-chat")
+    send(app, "add buy milk tomorrow 5pm and show me today's tasks")
+    answer = wait_answers(app, 1)
+    assert "Added Buy milk" in text_of(answer).replace("**", ""), text_of(answer)
+    statuses = [(c.get_attribute("data-tool"), c.get_attribute("data-status")) for c in cards(answer)]
+    assert statuses == [("add_task", "ok"), ("list_tasks", "ok")], statuses
+    assert app.absent("offline-badge"), "a real provider answered"
+    app.shot("48-tool-calls-light")
+
+    # The task is on the Tasks page.
+    app.click("nav-tasks")
+    app.row("Buy milk")
+
+    # A delete waits for the person: the arguments are shown, nothing happens until they allow it.
+    set_theme(app, "dark")
+    milk = task_id(app, "Buy milk")
+    llm.queue(
+        {"toolCalls": [{"id": "d1", "name": "delete_task", "arguments": json.dumps({"ids": [milk]})}]},
+        {"text": ["Deleted **Buy milk**."]},
+    )
+    app.click("nav-chat")
+    send(app, "delete buy milk")
+    waiting = WebDriverWait(app.driver, 15).until(
+        lambda d: [c for c in cards(d, "delete_task") if c.get_attribute("data-status") == "awaitingApproval"]
+    )[0]
+    assert milk in text_of(waiting), "the arguments are shown"
+    app.shot("49-approval-dark")
+    assert task_id(app, "Buy milk") == milk, "nothing deleted while waiting"
+    waiting.find_element(By.CSS_SELECTOR, '[data-testid="approve-once"]').click()
+    done = wait_answers(app, 2)
+    [deleted] = cards(done, "delete_task")
+    assert deleted.get_attribute("data-status") == "ok"
+    app.click("nav-tasks")
+    app.no_row("Buy milk")
+    app.row("water the plants")
+    app.shot("50-tasks-after-tools-dark")
