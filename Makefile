@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-e2e check-core-deps dev bench bench-app
+.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-mcp test-e2e check-core-deps dev bench bench-app
 
 help:
 	@echo "make run    set up, build the UI and start the app"
@@ -55,10 +55,15 @@ test-rust: ui
 test-ui:
 	npm --prefix ui test
 
+# The MCP server (kickstart mcp) driven by the Python SDK and the MCP Inspector CLI.
+test-mcp: ui
+	scripts/mcp-test.sh
+	@git diff --exit-code -- tests/mcp/package-lock.json || { echo "tests/mcp/package-lock.json changed on install: commit it"; exit 1; }
+
 test-e2e: ui
 	scripts/e2e.sh
 
-test: setup-test lint check-core-deps test-rust test-ui test-e2e
+test: setup-test lint check-core-deps test-rust test-ui test-mcp test-e2e
 	@echo "make test: all checks and tests passed"
 
 # Benchmarks, never timed tests: criterion over a 100 000-task profile (see docs/BENCHMARKS.md).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing KickStartMyAI needs on Debian/Ubuntu, and only what
-# is missing: system packages, the UI's npm packages, and — for tests — tauri-driver and a Python
-# virtualenv with the WebDriver client. Safe to run again; fast when everything is there.
+# is missing: system packages, the UI's npm packages, and — for tests — tauri-driver, a Python
+# virtualenv with the WebDriver and MCP clients, and the MCP Inspector (npm, in tests/mcp). Safe to
+# run again; fast when everything is there.
 #
 #   scripts/setup.sh run     what `make run` needs
 #   scripts/setup.sh test    what `make test` needs (a superset)
@@ -57,9 +58,16 @@ if ! command -v tauri-driver >/dev/null; then
   log "installing tauri-driver"
   cargo install tauri-driver --locked --version '^2' --quiet
 fi
-if [ ! -x .venv/bin/pytest ] || [ tests/e2e/requirements.txt -nt .venv/.installed ]; then
-  log "creating the Python virtualenv for the end-to-end tests"
+if [ ! -x .venv/bin/pytest ] || [ tests/e2e/requirements.txt -nt .venv/.installed ] ||
+  [ tests/mcp/requirements.txt -nt .venv/.installed ]; then
+  log "creating the Python virtualenv for the end-to-end and MCP tests"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+  .venv/bin/pip install --quiet --disable-pip-version-check \
+    -r tests/e2e/requirements.txt -r tests/mcp/requirements.txt
   touch .venv/.installed
+fi
+# The MCP Inspector (an MCP client we did not write), pinned in tests/mcp/package-lock.json.
+if [ ! -d tests/mcp/node_modules ] || [ tests/mcp/package-lock.json -nt tests/mcp/node_modules/.package-lock.json ]; then
+  log "installing the MCP Inspector for the MCP tests"
+  npm --prefix tests/mcp install --no-audit --no-fund --loglevel=error
 fi

@@ -12,6 +12,7 @@ import {
 } from "../auth/api";
 import { ChatPage } from "../chat/ChatPage";
 import { SettingsPage, type SettingsTab } from "../settings/SettingsPage";
+import { useTasksChangedListener } from "../tasks/api";
 import { TasksPage } from "../tasks/TasksPage";
 
 type Page = "chat" | "tasks" | "agents" | "settings";
@@ -65,6 +66,9 @@ export function AppFrame({ session }: { session: SessionInfo }) {
   const logout = useLogout();
   const lockNow = lock.mutate;
   useActivityHeartbeat(true);
+  // Tasks change from chat (an agent's tool calls) and other windows while the Tasks page is not
+  // shown: its cached lists must still learn of it, so the listener lives as long as the frame.
+  useTasksChangedListener();
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {

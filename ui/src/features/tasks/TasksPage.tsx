@@ -35,7 +35,6 @@ import {
   useRestoreTask,
   useTaskList,
   useTaskTags,
-  useTasksChangedListener,
   useUncompleteMany,
   useUncompleteTask,
   useViewCounts,
@@ -160,7 +159,6 @@ const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /** The to-do list: views and tags on the left, quick add and the list, details on the right. */
 export function TasksPage() {
-  useTasksChangedListener();
   const [view, setView] = useState<TaskView>("inbox");
   const [tag, setTag] = useState<string | null>(null);
   const [priority, setPriority] = useState<Priority | null>(null);
