@@ -102,7 +102,6 @@ pub fn run(identifier: &str) -> i32 {
     match runtime.block_on(execute(cli.command, data_dir)) {
         Ok(()) => 0,
         Err(message) => {
-            tracing::error!(%message, "command failed");
             eprintln!("kickstart: {message}");
             1
         }
@@ -110,6 +109,11 @@ pub fn run(identifier: &str) -> i32 {
 }
 
 async fn execute(command: Command, data_dir: PathBuf) -> Result<(), String> {
+    let database = data_dir.join("kickstart.db");
+    if matches!(command, Command::Mcp | Command::McpToken { .. }) && !database.exists() {
+        // A mistyped folder must not quietly become an empty new database.
+        return Err(format!("no KickStartMyAI data in {} (kickstart.db is not there)", data_dir.display()));
+    }
     let core = Core::open(CoreConfig::new(data_dir.join("kickstart.db"))).await.map_err(|e| e.to_string())?;
     let core = Arc::new(core);
     let result = match command {

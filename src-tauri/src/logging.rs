@@ -45,6 +45,11 @@ pub fn init(log_dir: Option<&Path>) -> Option<WorkerGuard> {
         fmt::layer().with_writer(std::io::stderr).with_target(false).with_ansi(ansi)
     });
     let file = log_dir.and_then(|dir| {
+        // The appender reads the folder to prune old files: it must exist first.
+        if let Err(error) = std::fs::create_dir_all(dir) {
+            eprintln!("logging to a file is off: {error}");
+            return None;
+        }
         RollingFileAppender::builder()
             .rotation(Rotation::DAILY)
             .filename_prefix("kickstart")

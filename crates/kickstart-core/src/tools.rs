@@ -160,8 +160,17 @@ fn parse_arguments<T: DeserializeOwned>(tool: &str, arguments: Value) -> Result<
     if !arguments.is_object() {
         return Err(ToolOutput::invalid(format!("The arguments of {tool} must be a JSON object.")));
     }
-    serde_json::from_value(arguments)
-        .map_err(|error| ToolOutput::invalid(format!("Invalid arguments for {tool}: {error}.")))
+    serde_path_to_error::deserialize(arguments).map_err(|error| {
+        let path = error.path().to_string();
+        // serde names Rust types ("expected u8"); a model needs words.
+        let inner = error
+            .into_inner()
+            .to_string()
+            .replace("expected u8", "expected a whole number")
+            .replace("expected u32", "expected a whole number");
+        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
+        ToolOutput::invalid(format!("Invalid arguments for {tool}{at}: {inner}."))
+    })
 }
 
 /// A result value as the tool's output (its types always serialise).
@@ -206,7 +215,31 @@ fn schema_of<T: JsonSchema>() -> Map<String, Value> {
     };
     object.remove("$schema");
     object.remove("title");
-    object
+    let mut value = Value::Object(object);
+    drop_rust_formats(&mut value);
+    match value {
+        Value::Object(object) => object,
+        _ => Map::new(),
+    }
+}
+
+/// Removes the `format`s schemars gives Rust integers ("uint8", "uint32"): they are not JSON Schema
+/// formats, and strict validators (Ajv) complain about them on every call.
+fn drop_rust_formats(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| f.starts_with("uint") || f.starts_with("int"))
+            {
+                object.remove("format");
+            }
+            object.values_mut().for_each(drop_rust_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_rust_formats),
+        _ => {}
+    }
 }
 
 /// A tool as the agent editor lists it.

@@ -158,6 +158,13 @@ async fn every_tool_works_with_plain_words_and_iso_dates() {
     assert_eq!(structured(&deleted)["deleted"][0]["status"], "deleted");
     let trash = t.core.tasks().list(&ada, TaskQuery::view(TaskView::Trash)).await.expect("trash");
     assert_eq!(trash.tasks.len(), 1, "deleted means in the trash, restorable");
+    // A task in the trash is left alone: a model changing it would do so unseen.
+    let trashed = call(&client, "complete_task", json!({ "ids": [milk] })).await;
+    assert!(structured(&trashed)["failed"][0]["error"].as_str().is_some_and(|e| e.contains("in the trash")));
+    let renamed = call(&client, "update_task", json!({ "id": milk, "title": "sneaky" })).await;
+    assert!(error_text(&renamed).contains("in the trash"));
+    let again = call(&client, "delete_task", json!({ "ids": [milk] })).await;
+    assert_eq!(structured(&again)["failed"], json!([]), "deleting twice is harmless");
     client.cancel().await.expect("closes");
 }
 
@@ -168,6 +175,7 @@ async fn bad_arguments_are_tool_errors_and_change_nothing() {
     let client = connect(t.core.clone(), token).await;
     let cases = [
         ("add_task", json!({ "tasks": [{ "title": 5 }] }), "invalid type"),
+        ("add_task", json!({ "tasks": [{ "title": "x", "priority": "high" }] }), "at `tasks[0].priority`"),
         ("add_task", json!({ "tasks": [{}] }), "missing field `title`"),
         ("add_task", json!({ "title": "no list" }), "unknown field `title`"),
         ("add_task", json!({ "tasks": [] }), "1 to 50"),

@@ -147,7 +147,7 @@ struct ListTasksArgs {
     status: Option<ListStatus>,
     /// Only tasks due on or after this day: "2026-05-01" or words like "today", "monday".
     due_from: Option<String>,
-    /// Only tasks due on or before this day: "2026-05-01" or words like "today", "end of month".
+    /// Only tasks due on or before this day: "2026-05-01" or words like "today", "friday", "in 2 weeks".
     due_to: Option<String>,
     /// Only tasks with this tag (without "#").
     tag: Option<String>,
@@ -211,6 +211,7 @@ struct TaskItem {
     /// "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" (local time); null when undated.
     due: Option<String>,
     /// 1 (most urgent) to 4.
+    #[schemars(range(min = 1, max = 4))]
     priority: u8,
     tags: Vec<String>,
     /// "open", "done" or "deleted".
@@ -404,7 +405,10 @@ async fn for_each_id(
     for id in ids {
         let task_id = TaskId(id.clone());
         let changed = match change {
-            IdChange::Complete => tasks.complete(session, &task_id).await,
+            IdChange::Complete => match not_in_trash(core, session, &task_id).await {
+                Ok(()) => tasks.complete(session, &task_id).await,
+                Err(error) => Err(error),
+            },
             IdChange::Delete => tasks.delete(session, &task_id).await,
         };
         match changed {
@@ -425,6 +429,9 @@ async fn update(core: &Core, session: &Session, args: UpdateTaskArgs) -> ToolOut
     };
     let tasks = core.tasks();
     let not_found = format!("task with id \"{}\"", args.id);
+    if let Err(error) = not_in_trash(core, session, &id).await {
+        return failure(error, &not_found);
+    }
     let mut task = match tasks.update(session, &id, patch).await {
         Ok(task) => task,
         Err(error) => return failure(error, &not_found),
@@ -469,6 +476,21 @@ fn patch(core: &Core, args: &UpdateTaskArgs) -> Result<TaskPatch, String> {
     Ok(patch)
 }
 
+/// Tasks in the trash are left alone: a model changing one would do it unseen.
+async fn not_in_trash(core: &Core, session: &Session, id: &TaskId) -> Result<(), crate::CoreError> {
+    let task = core.tasks().get(session, id).await?;
+    if task.deleted_at.is_some() {
+        return Err(crate::CoreError::Conflict {
+            field: None,
+            message: format!(
+                "The task \"{}\" is in the trash; the person can restore it from there first.",
+                task.title
+            ),
+        });
+    }
+    Ok(())
+}
+
 // ---- reading dates and rules ----
 
 /// A due date from ISO text or plain words, in the person's time zone.
@@ -501,14 +523,16 @@ fn parse_repeat(core: &Core, text: &str) -> Result<(String, Option<Due>), String
     if text.to_ascii_uppercase().starts_with("FREQ=") {
         return Ok((text.to_owned(), None));
     }
-    let words = if text.to_ascii_lowercase().starts_with("every") { text.to_owned() } else { format!("every {text}") };
-    let draft = core.tasks().parse(&words, &[]);
-    match draft.recurrence {
-        Some(recurrence) if draft.title.trim().is_empty() => Ok((recurrence.rrule, draft.due)),
-        _ => Err(format!(
-            "\"{text}\" is not a repetition I can read. Use words like \"every monday\" or an RRULE like \"FREQ=WEEKLY;BYDAY=MO\"."
-        )),
+    // As written ("daily", "every monday"), else with "every" in front ("monday", "2 weeks").
+    for words in [text.to_owned(), format!("every {text}")] {
+        let draft = core.tasks().parse(&words, &[]);
+        if let Some(recurrence) = draft.recurrence.filter(|_| draft.title.trim().is_empty()) {
+            return Ok((recurrence.rrule, draft.due));
+        }
     }
+    Err(format!(
+        "\"{text}\" is not a repetition I can read. Use words like \"daily\", \"every monday\" or an RRULE like \"FREQ=WEEKLY;BYDAY=MO\"."
+    ))
 }
 
 fn priority(level: u8) -> Result<Priority, String> {
