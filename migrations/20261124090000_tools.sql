@@ -53,3 +53,10 @@ CREATE INDEX mcp_tokens_profile ON mcp_tokens (profile_id);
 -- The Task assistant gets its to-do list tools (profiles made from now on get them at creation).
 UPDATE agents SET tools = '["add_task","complete_task","delete_task","list_tasks","update_task"]'
     WHERE built_in = 'taskAssistant' AND tools = '[]';
+
+-- Settings of this installation (not of a profile): key → JSON value. `mcpHttp`: {"enabled", "port"}.
+CREATE TABLE app_settings (
+    key         TEXT PRIMARY KEY NOT NULL,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT, WITHOUT ROWID;

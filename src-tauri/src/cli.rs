@@ -2,6 +2,8 @@
 //!
 //! - `kickstart mcp` serves the profile's tools over stdio (what Claude Desktop, Cursor and others
 //!   start); the access token comes from `KICKSTART_MCP_TOKEN`.
+//! - `kickstart mcp-http --port N` serves them over streamable HTTP on 127.0.0.1 (each request
+//!   brings its token), like the app does when Settings switches it on.
 //! - `kickstart profile create --username NAME` makes a profile (the password is read from
 //!   `KICKSTART_PASSWORD` or the first line of stdin).
 //! - `kickstart mcp-token create --username NAME --name LABEL` makes an MCP token for a profile
@@ -37,6 +39,13 @@ struct Cli {
 enum Command {
     /// Serve the profile's task tools over MCP on stdin/stdout (token in KICKSTART_MCP_TOKEN).
     Mcp,
+    /// Serve the task tools over MCP's streamable HTTP on 127.0.0.1 (each request brings its own
+    /// token as `Authorization: Bearer …`). Prints the address once listening.
+    McpHttp {
+        /// 0 picks a free port.
+        #[arg(long, default_value_t = kickstart_core::mcp::http::DEFAULT_PORT)]
+        port: u16,
+    },
     /// Profiles.
     Profile {
         #[command(subcommand)]
@@ -73,7 +82,7 @@ enum TokenAction {
 }
 
 /// The subcommands' names: a first argument among these runs the command line, not the app.
-const SUBCOMMANDS: [&str; 5] = ["mcp", "profile", "mcp-token", "--help", "--version"];
+const SUBCOMMANDS: [&str; 6] = ["mcp", "mcp-http", "profile", "mcp-token", "--help", "--version"];
 
 /// Whether this process was started as a command (not as the app).
 pub fn requested() -> bool {
@@ -110,7 +119,7 @@ pub fn run(identifier: &str) -> i32 {
 
 async fn execute(command: Command, data_dir: PathBuf) -> Result<(), String> {
     let database = data_dir.join("kickstart.db");
-    if matches!(command, Command::Mcp | Command::McpToken { .. }) && !database.exists() {
+    if matches!(command, Command::Mcp | Command::McpHttp { .. } | Command::McpToken { .. }) && !database.exists() {
         // A mistyped folder must not quietly become an empty new database.
         return Err(format!("no KickStartMyAI data in {} (kickstart.db is not there)", data_dir.display()));
     }
@@ -121,6 +130,20 @@ async fn execute(command: Command, data_dir: PathBuf) -> Result<(), String> {
             let token = std::env::var(TOKEN_VARIABLE)
                 .map_err(|_| format!("set {TOKEN_VARIABLE} to an MCP token (Settings → MCP makes one)"))?;
             kickstart_core::mcp::serve_stdio(core.clone(), token).await.map_err(|e| e.to_string())
+        }
+        Command::McpHttp { port } => {
+            let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| format!("port {port}: {e}"))?;
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("listening http://{address}/mcp");
+            let stop = tokio_util::sync::CancellationToken::new();
+            let on_signal = stop.clone();
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                on_signal.cancel();
+            });
+            kickstart_core::mcp::http::serve(core.clone(), listener, stop).await;
+            Ok(())
         }
         Command::Profile { action: ProfileAction::Create { username, display_name } } => {
             let password = password()?;

@@ -97,6 +97,8 @@ macro_rules! specta_builder {
                 $crate::commands::mcp::mcp_tokens_create,
                 $crate::commands::mcp::mcp_tokens_revoke,
                 $crate::commands::mcp::mcp_launch,
+                $crate::commands::mcp::mcp_http_status,
+                $crate::commands::mcp::mcp_http_set,
                 $crate::commands::tools::tools_list,
             ])
             .events(tauri_specta::collect_events![
@@ -181,9 +183,20 @@ pub fn build_app<R: Runtime>(
         Ok::<_, kickstart_core::CoreError>(core)
     })?);
     tracing::info!(data_dir = %data_dir.display(), "core ready");
-    app.manage(AppState { core: core.clone() });
+    let mcp_http = Arc::new(kickstart_core::mcp::http::HttpServer::default());
+    app.manage(AppState { core: core.clone(), mcp_http: mcp_http.clone() });
+    spawn_mcp_http(core.clone(), mcp_http);
     spawn_idle_lock(app.handle().clone(), core);
     Ok(app)
+}
+
+/// Starts the MCP HTTP server when Settings switched it on.
+fn spawn_mcp_http(core: Arc<Core>, server: Arc<kickstart_core::mcp::http::HttpServer>) {
+    tauri::async_runtime::spawn(async move {
+        if let Err(error) = server.apply(core).await {
+            tracing::warn!(%error, "could not read the MCP HTTP settings");
+        }
+    });
 }
 
 /// Locks an idle session even when the UI sends nothing, and tells every window.

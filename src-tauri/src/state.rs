@@ -2,10 +2,13 @@
 
 use std::sync::Arc;
 
+use kickstart_core::mcp::http::HttpServer;
 use kickstart_core::Core;
 
 /// Managed once, complete, in `setup`.
 pub struct AppState {
     /// The domain.
     pub core: Arc<Core>,
+    /// The MCP server over HTTP (runs only when switched on in Settings → MCP).
+    pub mcp_http: Arc<HttpServer>,
 }

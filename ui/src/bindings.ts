@@ -139,6 +139,10 @@ export const commands = {
 	mcpTokensRevoke: (id: McpTokenId) => typedError<McpToken, IpcError>(__TAURI_INVOKE("mcp_tokens_revoke", { id })),
 	/**  How to start the MCP server of this installation (this executable, this data folder). */
 	mcpLaunch: () => typedError<McpLaunch, IpcError>(__TAURI_INVOKE("mcp_launch")),
+	/**  The MCP HTTP server: its settings, its address while it runs, why it doesn't. */
+	mcpHttpStatus: () => typedError<HttpStatus, IpcError>(__TAURI_INVOKE("mcp_http_status")),
+	/**  Switches the MCP HTTP server on or off, or moves it to another port (administrators only). */
+	mcpHttpSet: (settings: HttpSettings) => typedError<HttpStatus, IpcError>(__TAURI_INVOKE("mcp_http_set", { settings })),
 	/**  Every tool an agent can be given, in the order they are offered. */
 	toolsList: () => typedError<ToolInfo[], IpcError>(__TAURI_INVOKE("tools_list")),
 };
@@ -367,6 +371,21 @@ export type ErrorCode =
 "AgentArchived" | 
 /**  Something failed inside the app; details are in the log. */
 "Internal";
+
+/**  Whether the HTTP server runs, and where. */
+export type HttpSettings = {
+	enabled: boolean,
+	port: number,
+};
+
+/**  The HTTP server as Settings shows it. */
+export type HttpStatus = {
+	settings: HttpSettings,
+	/**  Where clients connect, while it runs. */
+	url: string | null,
+	/**  Why it is not running although switched on (the port is taken, say). */
+	error: string | null,
+};
 
 /**  A failed command, as the UI receives it. */
 export type IpcError = {

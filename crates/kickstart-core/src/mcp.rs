@@ -1,10 +1,12 @@
 //! The MCP server: a profile's tools for Claude Desktop, Cursor and other MCP clients, over stdio
-//! (`kickstart mcp`, started by the client) — the same definitions and the same code the chat
+//! (`kickstart mcp`, started by the client) or streamable HTTP on loopback ([`http`], switched on
+//! in Settings) — the same definitions and the same code the chat
 //! loop calls ([`crate::tools`]). Access is by token ([`tokens`]), checked on every request, so
 //! a revoked token stops working at once.
 //!
 //! stdout carries only the protocol; logs go to stderr and the log file (the shell sets that up).
 
+pub mod http;
 pub mod tokens;
 
 use std::sync::{Arc, OnceLock};
@@ -50,21 +52,47 @@ fn tools() -> &'static [Tool] {
     })
 }
 
+/// Whose tools a connection reaches.
+#[derive(Clone)]
+enum Access {
+    /// stdio: the token the process was started with, checked on every request.
+    Token(String),
+    /// HTTP: each request's own token, already checked by the server's middleware, which put the
+    /// session in the request's extensions.
+    PerRequest,
+}
+
 /// The server for one connection: it acts for whichever profile the token names.
 #[derive(Clone)]
 pub struct ToolServer {
     core: Arc<Core>,
-    token: String,
+    access: Access,
 }
 
 impl ToolServer {
     /// A server acting for the profile of `token` (checked on every request).
     pub fn new(core: Arc<Core>, token: String) -> Self {
-        Self { core, token }
+        Self { core, access: Access::Token(token) }
     }
 
-    async fn session(&self) -> Result<Session, ErrorData> {
-        self.core.mcp_tokens().authenticate(&self.token).await.map_err(|error| match error {
+    /// A server acting for the profile each HTTP request's token names.
+    pub(crate) fn per_request(core: Arc<Core>) -> Self {
+        Self { core, access: Access::PerRequest }
+    }
+
+    async fn session(&self, context: &RequestContext<RoleServer>) -> Result<Session, ErrorData> {
+        let token = match &self.access {
+            Access::Token(token) => token,
+            Access::PerRequest => {
+                return context
+                    .extensions
+                    .get::<axum::http::request::Parts>()
+                    .and_then(|parts| parts.extensions.get::<Session>())
+                    .cloned()
+                    .ok_or_else(|| ErrorData::invalid_request("This request carries no valid token.", None));
+            }
+        };
+        self.core.mcp_tokens().authenticate(token).await.map_err(|error| match error {
             CoreError::Auth(auth) => ErrorData::invalid_request(auth.to_string(), None),
             other => {
                 tracing::warn!(error = %other, "could not check an MCP token");
@@ -84,9 +112,9 @@ impl ServerHandler for ToolServer {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        self.session().await?;
+        self.session(&context).await?;
         Ok(ListToolsResult::with_all_items(tools().to_vec()))
     }
 
@@ -99,7 +127,7 @@ impl ServerHandler for ToolServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let session = self.session().await?;
+        let session = self.session(&context).await?;
         let arguments = Value::Object(request.arguments.unwrap_or_default());
         let tools = self.core.tools();
         let call = tools.call(&session, &request.name, arguments);

@@ -261,3 +261,48 @@ async fn profiles_see_only_their_own_tasks_and_tokens_can_be_revoked() {
     assert!(t.core.mcp_tokens().authenticate(&ada_token).await.is_ok());
     assert!(t.core.mcp_tokens().create(&ada, "  ").await.is_err(), "a token needs a name");
 }
+
+/// The HTTP transport's door: no token, a wrong or revoked one, a browser's Origin, a foreign
+/// Host — all refused before any tool runs; a valid token gets a session.
+#[tokio::test]
+async fn the_http_server_lets_in_only_valid_tokens_from_this_machine() {
+    let t = TestCore::new().await;
+    let (ada, token) = profile(&t, "ada").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let url = format!("http://{}/mcp", listener.local_addr().expect("address"));
+    let stop = tokio_util::sync::CancellationToken::new();
+    let server = tokio::spawn(mcp::http::serve(t.core.clone(), listener, stop.clone()));
+    let http = reqwest::Client::new();
+    let initialize = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": { "name": "test", "version": "1" } } });
+    let post = |bearer: Option<&str>| {
+        let mut request = http
+            .post(&url)
+            .header("accept", "application/json, text/event-stream")
+            .header("content-type", "application/json")
+            .body(initialize.to_string());
+        if let Some(bearer) = bearer {
+            request = request.header("authorization", format!("Bearer {bearer}"));
+        }
+        request
+    };
+
+    let ok = post(Some(&token)).send().await.expect("answered");
+    assert_eq!(ok.status(), 200, "a valid token opens a session");
+    assert!(ok.headers().contains_key("mcp-session-id"));
+    for bearer in [None, Some("ksm_wrong"), Some("")] {
+        let refused = post(bearer).send().await.expect("answered");
+        assert_eq!(refused.status(), 401, "{bearer:?} is refused");
+        assert!(refused.text().await.unwrap_or_default().contains("not valid"));
+    }
+    let from_a_page = post(Some(&token)).header("origin", "https://evil.example").send().await.expect("answered");
+    assert_eq!(from_a_page.status(), 403, "a web page can't reach it");
+    let rebound = post(Some(&token)).header("host", "evil.example").send().await.expect("answered");
+    assert_eq!(rebound.status(), 403, "DNS rebinding is refused");
+
+    let tokens = t.core.mcp_tokens().list(&ada).await.expect("tokens");
+    t.core.mcp_tokens().revoke(&ada, &tokens[0].id).await.expect("revoke");
+    assert_eq!(post(Some(&token)).send().await.expect("answered").status(), 401, "revoked at once");
+    stop.cancel();
+    server.await.expect("the server stops");
+}

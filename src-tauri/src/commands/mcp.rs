@@ -1,5 +1,6 @@
 //! Settings → MCP: the access tokens MCP clients use, and what to paste into a client's settings.
 
+use kickstart_core::mcp::http::{self, HttpSettings, HttpStatus};
 use kickstart_core::mcp::{McpToken, McpTokenId, NewMcpToken};
 use serde::Serialize;
 use tauri::State;
@@ -50,4 +51,21 @@ pub async fn mcp_launch(state: State<'_, AppState>) -> Result<McpLaunch, IpcErro
     let command = std::env::current_exe().map(|path| path.display().to_string()).unwrap_or_else(|_| "kickstart".into());
     let args = vec!["mcp".to_owned(), "--data-dir".to_owned(), state.core.data_dir().display().to_string()];
     Ok(McpLaunch { command, args, token_variable: crate::cli::TOKEN_VARIABLE.to_owned() })
+}
+
+/// The MCP HTTP server: its settings, its address while it runs, why it doesn't.
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_http_status(state: State<'_, AppState>) -> Result<HttpStatus, IpcError> {
+    state.core.auth().session()?;
+    Ok(state.mcp_http.status(&state.core).await?)
+}
+
+/// Switches the MCP HTTP server on or off, or moves it to another port (administrators only).
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_http_set(state: State<'_, AppState>, settings: HttpSettings) -> Result<HttpStatus, IpcError> {
+    let session = state.core.auth().session()?;
+    http::save_settings(&state.core, &session, settings).await?;
+    Ok(state.mcp_http.apply(state.core.clone()).await?)
 }
