@@ -69,20 +69,7 @@ async fn connect(
     server: &ScriptedLlm,
     name: &str,
 ) -> kickstart_core::providers::ProviderConnection {
-    core.providers()
-        .create(
-            session,
-            NewConnection {
-                kind: ProviderKind::OpenaiCompatible,
-                name: name.into(),
-                base_url: server.base_url(),
-                default_model: Some("scripted-small".into()),
-                api_key: None,
-                make_default: false,
-            },
-        )
-        .await
-        .expect("connection saved")
+    kickstart_testkit::connect_scripted(core, session, server, name, false).await
 }
 
 fn text_reply(pieces: &[&str]) -> Reply {

@@ -11,7 +11,6 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use kickstart_core::chat::{ChatEvent, ChatSink, ListenerGone, SendInput};
 use kickstart_core::clock::ManualClock;
-use kickstart_core::providers::{NewConnection, ProviderKind};
 use kickstart_core::threads::{MessageStatus, ThreadQuery};
 use kickstart_core::Core;
 use kickstart_testkit::llm_server::script::openai_text;
@@ -50,21 +49,7 @@ async fn killed_mid_answer_loses_neither_message_nor_partial_answer() {
     t.register("ada").await;
     let session = t.core.auth().session().expect("session");
     let server = ScriptedLlm::start().await;
-    t.core
-        .providers()
-        .create(
-            &session,
-            NewConnection {
-                kind: ProviderKind::OpenaiCompatible,
-                name: "Local".into(),
-                base_url: server.base_url(),
-                default_model: Some("scripted-small".into()),
-                api_key: None,
-                make_default: true,
-            },
-        )
-        .await
-        .expect("connection");
+    kickstart_testkit::connect_scripted(&t.core, &session, &server, "Local", true).await;
     t.core.close().await;
     let frames = openai_text("scripted-small", &["Half ", "an ", "answer"]);
     server.push(Reply::Stream(vec![

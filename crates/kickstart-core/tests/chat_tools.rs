@@ -10,7 +10,6 @@ use kickstart_core::auth::Session;
 use kickstart_core::chat::{
     ApprovalDecision, ChatEvent, ChatSink, ListenerGone, SendInput, ToolCallStatus, ToolCallView,
 };
-use kickstart_core::providers::{NewConnection, ProviderKind};
 use kickstart_core::tasks::{NewTask, TaskQuery, TaskView};
 use kickstart_core::threads::{MessageStatus, RunStatus};
 use kickstart_core::Core;
@@ -66,21 +65,7 @@ async fn fixture() -> Fixture {
     t.register("ada").await;
     let ada = t.core.auth().session().expect("session");
     let server = ScriptedLlm::start().await;
-    t.core
-        .providers()
-        .create(
-            &ada,
-            NewConnection {
-                kind: ProviderKind::OpenaiCompatible,
-                name: "Local".into(),
-                base_url: server.base_url(),
-                default_model: Some("scripted-small".into()),
-                api_key: None,
-                make_default: true,
-            },
-        )
-        .await
-        .expect("connection");
+    kickstart_testkit::connect_scripted(&t.core, &ada, &server, "Local", true).await;
     Fixture { t, server, ada }
 }
 

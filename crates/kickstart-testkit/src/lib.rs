@@ -13,9 +13,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
+use kickstart_core::auth::Session;
 use kickstart_core::auth::{PasswordParams, RegisterInput, Registration};
 use kickstart_core::clock::ManualClock;
-use kickstart_core::providers::ProviderLimits;
+use kickstart_core::providers::{NewConnection, ProviderConnection, ProviderKind, ProviderLimits};
 use kickstart_core::secrets::KeyringStore;
 use kickstart_core::{Core, CoreConfig};
 use tempfile::TempDir;
@@ -66,6 +67,25 @@ impl TestCore {
             .await
             .expect("registration with valid input succeeds")
     }
+}
+
+/// Adds an OpenAI-compatible connection to the scripted server, with its model as the default.
+pub async fn connect_scripted(
+    core: &Core,
+    session: &Session,
+    server: &ScriptedLlm,
+    name: &str,
+    make_default: bool,
+) -> ProviderConnection {
+    let connection = NewConnection {
+        kind: ProviderKind::OpenaiCompatible,
+        name: name.into(),
+        base_url: server.base_url(),
+        default_model: Some(llm_server::DEFAULT_MODEL.into()),
+        api_key: None,
+        make_default,
+    };
+    core.providers().create(session, connection).await.expect("the connection is saved")
 }
 
 /// A test configuration: cheap hashing, the given clock, and keyring-core's in-memory mock store
