@@ -1,7 +1,7 @@
 import type { Agent, ToolInfo } from "../features/agents/api";
 import type { AppStatus, Profile, SessionInfo } from "../features/auth/api";
 import type { Message, Run, Thread, ToolCallView } from "../features/chat/api";
-import type { McpLaunch, McpToken } from "../features/mcp/api";
+import type { HttpStatus, McpLaunch, McpToken } from "../features/mcp/api";
 import type { ProviderConnection, ProviderPreset, SecretsStatus } from "../features/providers/api";
 import type { Task, ViewCounts } from "../features/tasks/api";
 
@@ -298,3 +298,21 @@ export const mcpLaunch: McpLaunch = {
   args: ["mcp", "--data-dir", "/Users/ada/Library/Application Support/KickStartMyAI"],
   tokenVariable: "KICKSTART_MCP_TOKEN",
 };
+
+/** The MCP HTTP server, switched off on its default port. */
+export function mcpHttpStatus(overrides: Partial<HttpStatus> = {}): HttpStatus {
+  return {
+    settings: { enabled: false, port: 39217 },
+    url: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+/** The MCP HTTP server, running at `port`. */
+export function mcpHttpListening(port = 39217): HttpStatus {
+  return mcpHttpStatus({
+    settings: { enabled: true, port },
+    url: `http://127.0.0.1:${port}/mcp`,
+  });
+}

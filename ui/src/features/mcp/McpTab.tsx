@@ -1,12 +1,25 @@
 import { useId, useState, type FormEvent } from "react";
 import { Check, KeyRound, RefreshCw, TriangleAlert } from "lucide-react";
-import { Alert, Badge, Button, CopyButton, Dialog, Spinner, TextField } from "../../components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  CopyButton,
+  Dialog,
+  Spinner,
+  TextField,
+} from "../../components/ui";
 import { formErrors } from "../../lib/forms";
+import { isAppError } from "../../lib/ipc";
 import {
   useCreateMcpToken,
+  useMcpHttpStatus,
   useMcpLaunch,
   useMcpTokens,
   useRevokeMcpToken,
+  useSetMcpHttp,
+  type HttpStatus,
   type McpLaunch,
   type McpToken,
   type NewMcpToken,
@@ -32,6 +45,20 @@ export function claudeDesktopConfig(launch: McpLaunch, secret: string | null): s
   return JSON.stringify(config, null, 2);
 }
 
+/** The `mcpServers` entry for a client that connects to the HTTP server at `url`. */
+export function httpClientConfig(url: string, secret: string | null): string {
+  const config = {
+    mcpServers: {
+      [SERVER_NAME]: {
+        type: "http",
+        url,
+        headers: { Authorization: `Bearer ${secret ?? TOKEN_PLACEHOLDER}` },
+      },
+    },
+  };
+  return JSON.stringify(config, null, 2);
+}
+
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short" });
 
@@ -49,6 +76,7 @@ function When({ value }: { value: string }) {
 export function McpTab() {
   const tokens = useMcpTokens();
   const launch = useMcpLaunch();
+  const http = useMcpHttpStatus();
   // The new token's secret lives here, and only until "Done": it is never stored.
   const [created, setCreated] = useState<NewMcpToken | null>(null);
   const [revoking, setRevoking] = useState<McpToken | null>(null);
@@ -112,6 +140,9 @@ export function McpTab() {
       </section>
 
       <ConfigSection launch={launch} secret={created?.secret ?? null} />
+      {http.data?.url && <HttpConfigSection url={http.data.url} secret={created?.secret ?? null} />}
+
+      <HttpSection status={http} />
 
       <RevokeDialog
         token={revoking}
@@ -298,7 +329,11 @@ function ConfigSection({
           </Button>
         </Alert>
       ) : (
-        <ConfigBlock text={claudeDesktopConfig(launch.data, secret)} />
+        <ConfigBlock
+          text={claudeDesktopConfig(launch.data, secret)}
+          testId="mcp-config"
+          copyLabel="Copy configuration"
+        />
       )}
       <p className="muted small">
         Claude Desktop keeps this in <code>claude_desktop_config.json</code>: open it from Claude
@@ -308,14 +343,176 @@ function ConfigSection({
   );
 }
 
-function ConfigBlock({ text }: { text: string }) {
+/** The same entry for clients that connect to the running HTTP server. */
+function HttpConfigSection({ url, secret }: { url: string; secret: string | null }) {
   return (
-    <div className="mcp-config" data-testid="mcp-config">
+    <section className="settings-section" aria-labelledby="mcp-http-config-title">
+      <header className="settings-section-header">
+        <h3 id="mcp-http-config-title">HTTP client configuration</h3>
+        <p className="muted">
+          {secret
+            ? "Ready to paste, with the new token in it."
+            : `Create a token, or put one you have in place of “${TOKEN_PLACEHOLDER}”.`}
+        </p>
+      </header>
+      <ConfigBlock
+        text={httpClientConfig(url, secret)}
+        testId="mcp-http-config"
+        copyLabel="Copy HTTP configuration"
+      />
+      <p className="muted small">
+        For clients that connect to a URL. Some name these fields a little differently; what matters
+        is the URL and the token in the <code>Authorization</code> header.
+      </p>
+    </section>
+  );
+}
+
+function ConfigBlock({
+  text,
+  testId,
+  copyLabel,
+}: {
+  text: string;
+  testId: string;
+  copyLabel: string;
+}) {
+  return (
+    <div className="mcp-config" data-testid={testId}>
       <div className="mcp-config-header">
         <span className="muted small">JSON</span>
-        <CopyButton text={text} label="Copy configuration" showLabel testId="mcp-config-copy" />
+        <CopyButton text={text} label={copyLabel} showLabel testId={`${testId}-copy`} />
       </div>
-      <pre data-testid="mcp-config-json">{text}</pre>
+      <pre data-testid={`${testId}-json`}>{text}</pre>
+    </div>
+  );
+}
+
+const PORT_HINT = "From 1024 to 65535.";
+
+/** The typed port as a number the backend can take (it judges the range), or null. */
+function parsePort(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^\d{1,5}$/.test(trimmed)) return null;
+  const port = Number(trimmed);
+  return port <= 65535 ? port : null;
+}
+
+/** Settings → MCP → Connect over HTTP: switch the server on or off, and pick its port. */
+function HttpSection({ status }: { status: ReturnType<typeof useMcpHttpStatus> }) {
+  const loadError = formErrors(status.error, []).form;
+  return (
+    <section className="settings-section" aria-labelledby="mcp-http-title" data-testid="mcp-http">
+      <header className="settings-section-header">
+        <h3 id="mcp-http-title">Connect over HTTP</h3>
+        <p className="muted">
+          For clients that connect to a URL instead of starting a program. It listens on this
+          computer only (127.0.0.1); each client still needs its own token.
+        </p>
+      </header>
+      {status.isPending ? (
+        <div className="centered-block">
+          <Spinner size={18} label="Loading the HTTP server's status" />
+        </div>
+      ) : status.isError ? (
+        <Alert tone="error">
+          {loadError}{" "}
+          <Button
+            size="sm"
+            variant="ghost"
+            icon={<RefreshCw size={13} />}
+            onClick={() => void status.refetch()}
+          >
+            Try again
+          </Button>
+        </Alert>
+      ) : (
+        <HttpControls status={status.data} />
+      )}
+    </section>
+  );
+}
+
+function HttpControls({ status }: { status: HttpStatus }) {
+  const set = useSetMcpHttp();
+  // What is typed in the port field; null while it shows the saved port.
+  const [draft, setDraft] = useState<string | null>(null);
+  const [badPort, setBadPort] = useState(false);
+  const forbidden = isAppError(set.error, "Forbidden");
+  const errors = formErrors(forbidden ? null : set.error, ["port"]);
+  const portError = badPort ? `Enter a port number. ${PORT_HINT}` : (errors.fields.port ?? null);
+  // While a change is on its way, the switch shows where it is going.
+  const enabled = set.isPending ? set.variables.enabled : status.settings.enabled;
+
+  const apply = (on: boolean) => {
+    if (set.isPending) return;
+    const port = draft === null ? status.settings.port : parsePort(draft);
+    if (port === null) {
+      set.reset();
+      setBadPort(true);
+      return;
+    }
+    setBadPort(false);
+    set.mutate({ enabled: on, port }, { onSuccess: () => setDraft(null) });
+  };
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    apply(status.settings.enabled);
+  };
+
+  return (
+    <>
+      <Checkbox
+        role="switch"
+        className="mcp-switch"
+        label="Serve MCP over HTTP"
+        checked={enabled}
+        onChange={(event) => apply(event.target.checked)}
+        data-testid="mcp-http-enabled"
+      />
+      <form className="form form-inline mcp-http-form" onSubmit={save} noValidate>
+        <TextField
+          label="Port"
+          name="port"
+          inputMode="numeric"
+          autoComplete="off"
+          spellCheck={false}
+          value={draft ?? String(status.settings.port)}
+          onChange={(event) => setDraft(event.target.value)}
+          error={portError}
+          hint={PORT_HINT}
+          data-testid="mcp-http-port"
+        />
+        <Button type="submit" loading={set.isPending} data-testid="mcp-http-save">
+          Save
+        </Button>
+      </form>
+      <HttpStatusLine status={status} />
+      {forbidden && <Alert tone="error">Only an administrator can change this.</Alert>}
+      {errors.form && <Alert tone="error">{errors.form}</Alert>}
+    </>
+  );
+}
+
+function HttpStatusLine({ status }: { status: HttpStatus }) {
+  const state = status.url ? "listening" : status.settings.enabled ? "failed" : "off";
+  return (
+    <div className="mcp-http-status" role="status" data-testid="mcp-http-status" data-state={state}>
+      <span className="mcp-http-dot" aria-hidden />
+      {status.url ? (
+        <>
+          <span>
+            Listening at <code data-testid="mcp-http-url">{status.url}</code>
+          </span>
+          <CopyButton text={status.url} label="Copy URL" testId="mcp-http-url-copy" />
+        </>
+      ) : status.settings.enabled ? (
+        // Switched on but not running: the port is taken, say.
+        <span>{status.error ?? "Not running."}</span>
+      ) : (
+        <span>Off</span>
+      )}
     </div>
   );
 }

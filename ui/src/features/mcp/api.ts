@@ -1,13 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { commands, type McpToken } from "../../bindings";
+import { commands, type HttpSettings, type HttpStatus, type McpToken } from "../../bindings";
 import { unwrap } from "../../lib/ipc";
 
-export type { McpLaunch, McpToken, NewMcpToken } from "../../bindings";
+export type { HttpSettings, HttpStatus, McpLaunch, McpToken, NewMcpToken } from "../../bindings";
 
 export const mcpKeys = {
   all: ["mcp"] as const,
   tokens: ["mcp", "tokens"] as const,
   launch: ["mcp", "launch"] as const,
+  http: ["mcp", "http"] as const,
 };
 
 /** The profile's MCP tokens, newest first: names and hints, never the tokens themselves. */
@@ -55,6 +56,28 @@ export function useRevokeMcpToken() {
         old?.map((token) => (token.id === revoked.id ? revoked : token)),
       );
       return client.invalidateQueries({ queryKey: mcpKeys.tokens });
+    },
+  });
+}
+
+/** The MCP HTTP server: its settings, its address while it runs, and why it doesn't when on. */
+export function useMcpHttpStatus() {
+  return useQuery({
+    queryKey: mcpKeys.http,
+    queryFn: () => unwrap(commands.mcpHttpStatus()),
+  });
+}
+
+/**
+ * Switches the HTTP server on or off, or moves it to another port (administrators only; others
+ * get Forbidden). A port that is taken is not an error: the answer says so in `error`.
+ */
+export function useSetMcpHttp() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: HttpSettings) => unwrap(commands.mcpHttpSet(settings)),
+    onSuccess: (status) => {
+      client.setQueryData<HttpStatus>(mcpKeys.http, status);
     },
   });
 }
