@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-mcp test-e2e check-core-deps dev bench bench-app
+.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-mcp test-e2e check-core-deps dev bench bench-app bench-mcp
 
 help:
 	@echo "make run    set up, build the UI and start the app"
@@ -72,8 +72,14 @@ bench: setup
 	$(CARGO) bench --locked -p kickstart-core --bench provider_stream -- --noplot
 	$(CARGO) bench --locked -p kickstart-core --bench chat_stream -- --noplot
 	scripts/bench-app.sh
+	scripts/bench-mcp.sh
 
 # The real app (release build) with 100 000 tasks: time to the Tasks page's first rows, then
 # 5 000-token answers streamed into the chat (throughput, stalls, memory over 200 answers).
 bench-app:
 	scripts/bench-app.sh
+
+# `kickstart mcp` (release build) over stdio next to a reference Python MCP server (FastMCP on
+# SQLite): tools/call round trips of list_tasks and add_task, p50/p99, one run.
+bench-mcp:
+	scripts/bench-mcp.sh
