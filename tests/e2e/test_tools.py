@@ -168,3 +168,21 @@ def test_offline_assistant_then_tool_calls_and_an_approval(app, llm):
     app.no_row("Buy milk")
     app.row("water the plants")
     app.shot("50-tasks-after-tools-dark")
+
+    # Settings → MCP: a token for Claude Desktop, shown once inside a ready-to-paste configuration.
+    app.click("nav-settings")
+    app.click("settings-tab-mcp")
+    app.find("settings-mcp")
+    name = app.find("mcp-token-name")
+    name.send_keys("Claude Desktop")
+    app.click("mcp-token-create")
+    secret = app.find("mcp-token-secret-value")
+    token = text_of(secret).strip()
+    assert token.startswith("ksm_"), token
+    config = json.loads(text_of(app.find("mcp-config-json")))
+    server = config["mcpServers"]["kickstart"]
+    assert server["env"]["KICKSTART_MCP_TOKEN"] == token
+    assert server["args"][0] == "mcp" and str(app.data_dir) in server["args"], server
+    rows = app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="mcp-token"]')
+    assert len(rows) == 1 and "Claude Desktop" in text_of(rows[0]) and token[-4:] in text_of(rows[0])
+    app.shot("51-mcp-settings-dark")
