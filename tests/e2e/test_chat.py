@@ -12,6 +12,7 @@ import time
 
 import pytest
 from conftest import llm_server as start_llm_server
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
@@ -65,7 +66,7 @@ def last_answer(app):
 
 def wait_status(app, status: str, timeout: float = 20):
     try:
-        WebDriverWait(app.driver, timeout).until(
+        WebDriverWait(app.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
             lambda _: answers(app) and answers(app)[-1].get_attribute("data-status") == status
         )
     except Exception:

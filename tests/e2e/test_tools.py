@@ -12,6 +12,7 @@ import time
 
 import pytest
 from conftest import llm_server as start_llm_server
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -53,7 +54,7 @@ def wait_answers(app, count: int, status: str = "complete", timeout: float = 20)
         return len(found) >= count and found[-1].get_attribute("data-status") == status
 
     try:
-        WebDriverWait(app.driver, timeout).until(ready)
+        WebDriverWait(app.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(ready)
     except Exception:
         app.shot(f"FAILED-answer-{count}-{status}")
         raise AssertionError(f"answer {count} never became {status}; page: {app.page_text()[-800:]!r}")
