@@ -99,6 +99,11 @@ macro_rules! specta_builder {
                 $crate::commands::mcp::mcp_launch,
                 $crate::commands::mcp::mcp_http_status,
                 $crate::commands::mcp::mcp_http_set,
+                $crate::commands::mcp::mcp_servers_list,
+                $crate::commands::mcp::mcp_servers_create,
+                $crate::commands::mcp::mcp_servers_update,
+                $crate::commands::mcp::mcp_servers_delete,
+                $crate::commands::mcp::mcp_servers_connect,
                 $crate::commands::tools::tools_list,
             ])
             .events(tauri_specta::collect_events![

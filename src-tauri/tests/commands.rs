@@ -207,3 +207,48 @@ fn tasks_round_trip_over_ipc_and_announce_changes() {
     app.ok("auth_lock", json!({}));
     app.error("tasks_parse", json!({ "text": "x", "literal": [] }), "Locked");
 }
+
+/// Settings → Tool servers over IPC: the wire shapes the UI sends and reads (a tagged transport,
+/// variables whose values never come back), typed errors, and a connect that reports a server
+/// failing to start as its status rather than as an error.
+#[test]
+fn tool_servers_round_trip_over_ipc() {
+    let app = TestApp::new();
+    app.error("mcp_servers_list", json!({}), "Unauthenticated");
+    app.register("ada");
+    let server = app.ok(
+        "mcp_servers_create",
+        json!({ "server": {
+            "name": "broken",
+            "transport": { "kind": "stdio", "command": "sh", "args": ["-c", "echo 'no token given' >&2; exit 2"] },
+            "variables": [{ "name": "API_TOKEN", "value": "tok-123" }] } }),
+    );
+    assert_eq!(server["transport"]["kind"], "stdio");
+    assert_eq!(server["variableNames"], json!(["API_TOKEN"]));
+    assert_eq!(server["status"], json!({ "state": "stopped" }));
+    assert!(!server.to_string().contains("tok-123"), "a variable's value never comes back: {server}");
+
+    let connected = app.ok("mcp_servers_connect", json!({ "id": server["id"] }));
+    assert_eq!(connected["status"]["state"], "failed", "{connected}");
+    assert!(connected["status"]["stderr"].as_str().is_some_and(|s| s.contains("no token given")), "{connected}");
+
+    let error = app.error(
+        "mcp_servers_create",
+        json!({ "server": { "name": "web", "transport": { "kind": "http", "url": "nope" }, "variables": [] } }),
+        "Validation",
+    );
+    assert_eq!(error["field"], "url");
+    let error = app.error(
+        "mcp_servers_create",
+        json!({ "server": { "name": "broken", "transport": { "kind": "stdio", "command": "x", "args": [] } } }),
+        "Conflict",
+    );
+    assert_eq!(error["field"], "name");
+    app.invoke("mcp_servers_create", json!({ "server": { "name": "x", "transport": { "kind": "ftp" } } }))
+        .expect_err("an unknown transport is refused before the core");
+    app.error("mcp_servers_delete", json!({ "id": "0190a5b2-0000-7000-8000-000000000999" }), "NotFound");
+    let listed = app.ok("mcp_servers_list", json!({}));
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    app.ok("mcp_servers_delete", json!({ "id": server["id"] }));
+    assert_eq!(app.ok("mcp_servers_list", json!({})), json!([]));
+}

@@ -9,13 +9,14 @@ The server's next answers are queued through its standard input (one JSON line e
 import json
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 from conftest import llm_server as start_llm_server
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PASSWORD = "correct horse battery"
 
@@ -187,3 +188,65 @@ def test_offline_assistant_then_tool_calls_and_an_approval(app, llm):
     rows = app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="mcp-token"]')
     assert len(rows) == 1 and "Claude Desktop" in text_of(rows[0]) and token[-4:] in text_of(rows[0])
     app.shot("51-mcp-settings-dark")
+
+
+EVERYTHING = Path(__file__).resolve().parents[1] / "mcp" / "node_modules" / ".bin" / "mcp-server-everything"
+
+
+def test_an_agent_uses_a_tool_of_an_external_mcp_server(app, llm):
+    """Settings → Tool servers: the reference server-everything (npm) started over stdio, its tools
+    listed; an agent given its echo tool calls it in a real answer, and the card shows the result."""
+    assert EVERYTHING.exists(), f"{EVERYTHING} is missing: run scripts/setup.sh test"
+    set_theme(app, "light")
+    app.click("settings-tab-tool-servers")
+    app.find("tool-server-empty")
+    app.click("tool-server-add")
+    app.find("tool-server-dialog")
+    app.fill("tool-server-dialog", name="everything", command=str(EVERYTHING))
+    app.click("tool-server-save")
+    WebDriverWait(app.driver, 10).until(lambda _: app.absent("tool-server-dialog"))
+
+    def running(driver):
+        found = driver.find_elements(By.CSS_SELECTOR, '[data-testid="tool-server"][data-name="everything"]')
+        return found and found[0].get_attribute("data-state") == "running" and found[0]
+
+    try:
+        server = WebDriverWait(app.driver, 60).until(running)
+    except Exception:
+        app.shot("FAILED-tool-server")
+        raise AssertionError(f"the server never ran; page: {app.page_text()[-800:]!r}")
+    tools = [t.get_attribute("data-tool") for t in server.find_elements(By.CSS_SELECTOR, '[data-testid="tool-server-tool"]')]
+    assert "everything__echo" in tools and "everything__get-sum" in tools, tools
+    app.shot("52-tool-servers-light")
+
+    # An agent with the server's echo tool; the editor groups the server's tools under its name.
+    app.click("nav-agents")
+    app.click("agent-new")
+    app.fill("agent-editor", name="Echoer", systemPrompt="Use the echo tool.")
+    groups = [text_of(g) for g in app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="agent-tool-server"]')]
+    assert any("everything" in g for g in groups), groups
+    echo = app.driver.find_element(By.CSS_SELECTOR, '[data-testid="agent-tool"][data-tool="everything__echo"]')
+    app.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", echo)
+    echo.click()
+    app.click("agent-save")
+    WebDriverWait(app.driver, 10).until(lambda _: app.absent("agent-editor"))
+
+    llm.queue(
+        {"toolCalls": [{"id": "e1", "name": "everything__echo", "arguments": json.dumps({"message": "hello from the app"})}]},
+        {"text": ["The server echoed it."]},
+    )
+    app.click("nav-chat")
+    app.click("new-chat")
+    Select(app.find("agent-picker")).select_by_visible_text("Echoer")
+    send(app, "echo something")
+    answer = wait_answers(app, 1, timeout=30)
+    [card] = cards(answer, "everything__echo")
+    assert card.get_attribute("data-status") == "ok", text_of(card)
+    card.find_element(By.CSS_SELECTOR, '[data-testid="tool-call-result-toggle"]').click()
+    WebDriverWait(app.driver, 5).until(lambda _: "Echo: hello from the app" in text_of(card))
+    app.shot("53-external-tool-call-light")
+
+    set_theme(app, "dark")
+    app.click("settings-tab-tool-servers")
+    app.find("tool-server")
+    app.shot("54-tool-servers-dark")

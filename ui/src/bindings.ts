@@ -143,7 +143,20 @@ export const commands = {
 	mcpHttpStatus: () => typedError<HttpStatus, IpcError>(__TAURI_INVOKE("mcp_http_status")),
 	/**  Switches the MCP HTTP server on or off, or moves it to another port (administrators only). */
 	mcpHttpSet: (settings: HttpSettings) => typedError<HttpStatus, IpcError>(__TAURI_INVOKE("mcp_http_set", { settings })),
-	/**  Every tool an agent can be given, in the order they are offered. */
+	/**  The profile's external MCP servers, by name, each with its status and last-listed tools. */
+	mcpServersList: () => typedError<McpServer[], IpcError>(__TAURI_INVOKE("mcp_servers_list")),
+	/**  Registers a server (its variables' values go to the keychain or the vault). */
+	mcpServersCreate: (server: NewMcpServer) => typedError<McpServer, IpcError>(__TAURI_INVOKE("mcp_servers_create", { server })),
+	/**  Changes a server; a running one is stopped, to start again with the new settings. */
+	mcpServersUpdate: (id: McpServerId, patch: McpServerPatch) => typedError<McpServer, IpcError>(__TAURI_INVOKE("mcp_servers_update", { id, patch })),
+	/**  Removes a server and stops it. */
+	mcpServersDelete: (id: McpServerId) => typedError<null, IpcError>(__TAURI_INVOKE("mcp_servers_delete", { id })),
+	/**  Starts (or restarts) a server and lists its tools; a failure shows in its status. */
+	mcpServersConnect: (id: McpServerId) => typedError<McpServer, IpcError>(__TAURI_INVOKE("mcp_servers_connect", { id })),
+	/**
+	 *  Every tool an agent can be given, in the order they are offered: the app's own, then the
+	 *  profile's MCP servers' tools.
+	 */
 	toolsList: () => typedError<ToolInfo[], IpcError>(__TAURI_INVOKE("tools_list")),
 };
 
@@ -412,6 +425,52 @@ export type McpLaunch = {
 	tokenVariable: string,
 };
 
+/**  A registered server as Settings shows it. */
+export type McpServer = {
+	id: McpServerId,
+	name: string,
+	transport: McpServerTransport,
+	/**  The names of its environment variables or headers (never their values). */
+	variableNames: string[],
+	enabled: boolean,
+	/**  The tools it offered when last connected, as agents see them (`name` is `<server>__<tool>`). */
+	tools: ToolInfo[],
+	/**  When the tools were last read from the server. */
+	toolsSeenAt: string | null,
+	/**  Whether it runs now, or why it failed. */
+	status: ServerStatus,
+	createdAt: string,
+	updatedAt: string,
+};
+
+/**  The id of a registered MCP server. */
+export type McpServerId = string;
+
+/**
+ *  A change to a server: its transport and variables are replaced; variables left out are
+ *  removed, and one given without a value keeps its stored value.
+ */
+export type McpServerPatch = {
+	transport: McpServerTransport,
+	variables?: McpServerVariable[],
+	/**  A disabled server is never started and its tools are not offered. */
+	enabled: boolean,
+};
+
+/**  How the app reaches a server. */
+export type McpServerTransport = 
+/**  A program the app starts, speaking MCP over its standard input and output. */
+{ kind: "stdio"; command: string; args: string[] } | 
+/**  A server the app connects to (MCP's streamable HTTP). */
+{ kind: "http"; url: string };
+
+/**  One environment variable (stdio) or header (HTTP) as the settings form sends it. */
+export type McpServerVariable = {
+	name: string,
+	/**  The value. When editing, `None` keeps the value already stored under this name. */
+	value: string | null,
+};
+
 /**  A token as the Settings list shows it: never the token itself. */
 export type McpToken = {
 	id: McpTokenId,
@@ -485,6 +544,15 @@ export type NewConnection = {
 	/**  `None` or empty: no key. */
 	apiKey: string | null,
 	makeDefault?: boolean,
+};
+
+/**  A server to register. */
+export type NewMcpServer = {
+	/**  Lowercase letters, digits and dashes (`github`, `my-files`); fixed once registered. */
+	name: string,
+	transport: McpServerTransport,
+	/**  Environment variables for a stdio server, headers for an HTTP one. */
+	variables?: McpServerVariable[],
 };
 
 /**  A token just made: the only time its secret is available. */
@@ -683,6 +751,15 @@ export type SendInput = {
 	agentId: AgentId | null,
 	text: string,
 };
+
+/**  Whether a server runs now, as Settings shows it. */
+export type ServerStatus = 
+/**  Not started yet (it starts when an agent uses it), or stopped after a change. */
+{ state: "stopped" } | { state: "running" } | 
+/**  It could not be started or reached, or it stopped answering. */
+{ state: "failed"; message: string; 
+/**  The last lines the program wrote on stderr (stdio servers). */
+stderr: string | null };
 
 /**  What the UI may know about the current session. */
 export type SessionInfo = {
@@ -930,6 +1007,8 @@ export type ToolInfo = {
 	title: string,
 	description: string,
 	hints: ToolHints,
+	/**  The external MCP server it comes from; `None` for the app's own tools. */
+	server: string | null,
 };
 
 /**  Tokens used so far by this answer (cumulative: the latest event holds the totals). */

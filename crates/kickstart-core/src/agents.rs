@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthError, Session};
 use crate::ids::ProfileId;
+use crate::mcp::servers::server_of;
 use crate::profiles::{self, Role};
 use crate::providers::ProviderConnectionId;
 use crate::store::like_pattern;
@@ -293,7 +294,8 @@ fn validated(input: AgentInput) -> Result<AgentInput, CoreError> {
     let mut tools: Vec<String> = input.tools.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     tools.sort();
     tools.dedup();
-    if let Some(unknown) = tools.iter().find(|name| crate::tools::Tools::definition(name).is_none()) {
+    let known = |name: &str| crate::tools::Tools::definition(name).is_some() || server_of(name).is_some();
+    if let Some(unknown) = tools.iter().find(|name| !known(name)) {
         return Err(CoreError::validation("tools", format!("There is no tool called \"{unknown}\".")));
     }
     if input.starters.len() > MAX_STARTERS {
@@ -434,9 +436,31 @@ impl<'a> Agents<'a> {
     /// A new agent owned by the profile.
     pub async fn create(&self, session: &Session, input: AgentInput) -> Result<Agent, CoreError> {
         let input = validated(input)?;
+        self.check_servers(session, &input.tools, &[]).await?;
         let id = insert(self.core, &session.profile_id, input, None).await?;
         tracing::info!(agent = %id, "agent created");
         self.get(session, &id).await
+    }
+
+    /// An external tool newly given to an agent must come from one of the person's own MCP
+    /// servers (tools it had already stay, so an administrator can edit someone else's agent).
+    async fn check_servers(&self, session: &Session, tools: &[String], had: &[String]) -> Result<(), CoreError> {
+        let added: Vec<(&str, &str)> = tools
+            .iter()
+            .filter(|name| !had.contains(name))
+            .filter_map(|name| server_of(name).map(|server| (name.as_str(), server)))
+            .collect();
+        if added.is_empty() {
+            return Ok(());
+        }
+        let servers = self.core.mcp_servers().names(session).await?;
+        match added.iter().find(|(_, server)| !servers.iter().any(|name| name == server)) {
+            Some((tool, server)) => Err(CoreError::validation(
+                "tools",
+                format!("\"{tool}\" needs an MCP server named \"{server}\" in Settings → Tool servers."),
+            )),
+            None => Ok(()),
+        }
     }
 
     async fn editable(&self, session: &Session, id: &AgentId) -> Result<Agent, CoreError> {
@@ -451,6 +475,7 @@ impl<'a> Agents<'a> {
     pub async fn update(&self, session: &Session, id: &AgentId, input: AgentInput) -> Result<Agent, CoreError> {
         let current = self.editable(session, id).await?;
         let input = validated(input)?;
+        self.check_servers(session, &input.tools, &current.tools).await?;
         if current.built_in && input.visibility == AgentVisibility::Shared {
             return Err(CoreError::validation(
                 "visibility",

@@ -191,6 +191,8 @@ impl<'a> Auth<'a> {
         // Answers still streaming for this profile stop (their text so far is kept).
         if let DeskView::SignedIn { session, .. } = self.core.desk.view() {
             self.core.chats.cancel_profile(&session.profile_id);
+            // Its external MCP servers stop too: they may hold its tokens.
+            self.core.mcp_clients.stop_profile(&session.profile_id);
         }
         self.core.desk.sign_out();
         self.core.vault.close_all();

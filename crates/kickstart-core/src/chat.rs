@@ -509,7 +509,8 @@ impl<'a> Chat<'a> {
             self.commit_start(session, &thread_id, &prepare, &answer_id, &run_id, &correlation_id, &target).await?;
 
         let span = tracing::info_span!("chat_run", correlation = %correlation_id, run = %run_id);
-        let tools = tool_calls::specs(&agent.tools);
+        let offered = tool_calls::offered(self.core, session, &agent.tools).await;
+        let tools = tool_calls::specs(&offered);
         let cancel = guard.cancel.clone();
         let request = ChatRequest {
             model: target.model.clone(),
@@ -525,7 +526,7 @@ impl<'a> Chat<'a> {
             agent_id: &agent.id,
             run_id: &run_id,
             answer_id: &answer_id,
-            enabled: &agent.tools,
+            offered: &offered,
             cancel: &cancel,
             sink,
         };

@@ -52,6 +52,8 @@ pub struct CoreConfig {
     pub secret_store: Arc<dyn SecretStore>,
     /// Time limits and retries for AI provider calls.
     pub provider_limits: ProviderLimits,
+    /// Time limits for external MCP servers.
+    pub mcp_client_limits: mcp::McpClientLimits,
 }
 
 impl CoreConfig {
@@ -64,6 +66,7 @@ impl CoreConfig {
             time_zone: system_time_zone(),
             secret_store: Arc::new(KeyringStore::system()),
             provider_limits: ProviderLimits::default(),
+            mcp_client_limits: mcp::McpClientLimits::default(),
         }
     }
 }
@@ -90,6 +93,7 @@ pub struct Core {
     vault: Vaults,
     http: Http,
     chats: ActiveChats,
+    mcp_clients: mcp::client::McpClients,
     data_dir: PathBuf,
 }
 
@@ -109,6 +113,7 @@ impl Core {
             password_params: config.password_params,
             time_zone: config.time_zone,
             chats: ActiveChats::default(),
+            mcp_clients: mcp::client::McpClients::new(config.mcp_client_limits),
             data_dir,
         })
     }
@@ -156,6 +161,11 @@ impl Core {
     /// The profile's access tokens for the MCP server.
     pub fn mcp_tokens(&self) -> mcp::McpTokens<'_> {
         mcp::McpTokens::new(self)
+    }
+
+    /// The external MCP servers whose tools the profile's agents may use.
+    pub fn mcp_servers(&self) -> mcp::McpServers<'_> {
+        mcp::McpServers::new(self)
     }
 
     /// Where the profile's API keys are kept.

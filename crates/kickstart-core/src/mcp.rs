@@ -5,8 +5,13 @@
 //! a revoked token stops working at once.
 //!
 //! stdout carries only the protocol; logs go to stderr and the log file (the shell sets that up).
+//!
+//! The app is an MCP client too: a profile registers external servers ([`servers`]) whose tools
+//! its agents may use, reached through live connections ([`client`]).
 
+pub mod client;
 pub mod http;
+pub mod servers;
 pub mod tokens;
 
 use std::sync::{Arc, OnceLock};
@@ -19,6 +24,10 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt};
 use serde_json::Value;
 
+pub use client::{McpClientLimits, ServerStatus};
+pub use servers::{
+    McpServer, McpServerId, McpServerPatch, McpServerTransport, McpServerVariable, McpServers, NewMcpServer,
+};
 pub use tokens::{McpToken, McpTokenId, McpTokens, NewMcpToken};
 
 use crate::auth::Session;

@@ -23,7 +23,7 @@ use crate::{Core, CoreError};
 pub const MAX_ARGUMENTS_BYTES: usize = 100_000;
 
 /// What a tool may do, for the people and programs deciding whether to run it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolHints {
     /// Changes nothing.
@@ -83,6 +83,8 @@ impl ToolOutput {
     /// The text a model reads: the result as JSON, or the failure's message.
     pub fn text(&self) -> String {
         match self {
+            // A plain text result (an external server's) is read as the text itself.
+            Self::Success(serde_json::Value::String(text)) => text.clone(),
             Self::Success(value) => value.to_string(),
             Self::Failure { message, .. } => message.clone(),
         }
@@ -119,21 +121,25 @@ impl<'a> Tools<'a> {
         Self::definitions().iter().find(|tool| tool.name == name)
     }
 
+    /// Every tool an agent of this profile can be given: the app's own, then those its enabled
+    /// external MCP servers offered when last connected.
+    pub async fn available(&self, session: &Session) -> Result<Vec<ToolInfo>, CoreError> {
+        let external = self.core.mcp_servers().offered(session).await?;
+        Ok(Self::definitions()
+            .iter()
+            .map(ToolInfo::from)
+            .chain(external.iter().map(|(server, tool)| tool.info(&server.name)))
+            .collect())
+    }
+
     /// Runs a tool with arguments as JSON text (as a model sends them).
     pub async fn call_json(&self, session: &Session, name: &str, arguments: &str) -> Result<ToolOutput, UnknownTool> {
         if Self::definition(name).is_none() {
             return Err(UnknownTool(name.to_owned()));
         }
-        if arguments.len() > MAX_ARGUMENTS_BYTES {
-            return Ok(ToolOutput::invalid(format!(
-                "The arguments are too long ({} bytes; at most {MAX_ARGUMENTS_BYTES}).",
-                arguments.len()
-            )));
-        }
-        let arguments = if arguments.trim().is_empty() { "{}" } else { arguments };
-        match serde_json::from_str::<Value>(arguments) {
+        match parse_json_arguments(arguments) {
             Ok(value) => self.call(session, name, value).await,
-            Err(error) => Ok(ToolOutput::invalid(format!("The arguments are not valid JSON: {error}."))),
+            Err(refused) => Ok(refused),
         }
     }
 
@@ -152,6 +158,19 @@ impl<'a> Tools<'a> {
         );
         Ok(output)
     }
+}
+
+/// Arguments as a model sends them (JSON text, maybe empty) as a value, or why they can't be.
+pub(crate) fn parse_json_arguments(arguments: &str) -> Result<Value, ToolOutput> {
+    if arguments.len() > MAX_ARGUMENTS_BYTES {
+        return Err(ToolOutput::invalid(format!(
+            "The arguments are too long ({} bytes; at most {MAX_ARGUMENTS_BYTES}).",
+            arguments.len()
+        )));
+    }
+    let arguments = if arguments.trim().is_empty() { "{}" } else { arguments };
+    serde_json::from_str::<Value>(arguments)
+        .map_err(|error| ToolOutput::invalid(format!("The arguments are not valid JSON: {error}.")))
 }
 
 /// Reads arguments into their type; a mismatch becomes a message naming the problem.
@@ -250,6 +269,8 @@ pub struct ToolInfo {
     pub title: String,
     pub description: String,
     pub hints: ToolHints,
+    /// The external MCP server it comes from; `None` for the app's own tools.
+    pub server: Option<String>,
 }
 
 impl From<&ToolDefinition> for ToolInfo {
@@ -259,6 +280,7 @@ impl From<&ToolDefinition> for ToolInfo {
             title: tool.title.to_owned(),
             description: tool.description.to_owned(),
             hints: tool.hints,
+            server: None,
         }
     }
 }

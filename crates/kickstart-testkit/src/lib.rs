@@ -98,5 +98,6 @@ pub fn config(database_path: PathBuf, clock: Arc<ManualClock>) -> CoreConfig {
         time_zone: chrono_tz::Europe::Berlin,
         secret_store: Arc::new(KeyringStore::mock()),
         provider_limits: ProviderLimits::default(),
+        mcp_client_limits: kickstart_core::mcp::McpClientLimits::default(),
     }
 }

@@ -1,7 +1,8 @@
-//! Settings → MCP: the access tokens MCP clients use, and what to paste into a client's settings.
+//! Settings → MCP: the access tokens MCP clients use, and what to paste into a client's settings;
+//! Settings → Tool servers: the external MCP servers whose tools agents may use.
 
 use kickstart_core::mcp::http::{self, HttpSettings, HttpStatus};
-use kickstart_core::mcp::{McpToken, McpTokenId, NewMcpToken};
+use kickstart_core::mcp::{McpServer, McpServerId, McpServerPatch, McpToken, McpTokenId, NewMcpServer, NewMcpToken};
 use serde::Serialize;
 use tauri::State;
 
@@ -68,4 +69,48 @@ pub async fn mcp_http_set(state: State<'_, AppState>, settings: HttpSettings) ->
     let session = state.core.auth().session()?;
     http::save_settings(&state.core, &session, settings).await?;
     Ok(state.mcp_http.apply(state.core.clone()).await?)
+}
+
+/// The profile's external MCP servers, by name, each with its status and last-listed tools.
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_servers_list(state: State<'_, AppState>) -> Result<Vec<McpServer>, IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.mcp_servers().list(&session).await?)
+}
+
+/// Registers a server (its variables' values go to the keychain or the vault).
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_servers_create(state: State<'_, AppState>, server: NewMcpServer) -> Result<McpServer, IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.mcp_servers().create(&session, server).await?)
+}
+
+/// Changes a server; a running one is stopped, to start again with the new settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_servers_update(
+    state: State<'_, AppState>,
+    id: McpServerId,
+    patch: McpServerPatch,
+) -> Result<McpServer, IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.mcp_servers().update(&session, &id, patch).await?)
+}
+
+/// Removes a server and stops it.
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_servers_delete(state: State<'_, AppState>, id: McpServerId) -> Result<(), IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.mcp_servers().delete(&session, &id).await?)
+}
+
+/// Starts (or restarts) a server and lists its tools; a failure shows in its status.
+#[tauri::command]
+#[specta::specta]
+pub async fn mcp_servers_connect(state: State<'_, AppState>, id: McpServerId) -> Result<McpServer, IpcError> {
+    let session = state.core.auth().session()?;
+    Ok(state.core.mcp_servers().connect(&session, &id).await?)
 }

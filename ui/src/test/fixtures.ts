@@ -1,4 +1,5 @@
 import type { Agent, ToolInfo } from "../features/agents/api";
+import type { McpServer } from "../features/mcp/api";
 import type { AppStatus, Profile, SessionInfo } from "../features/auth/api";
 import type { Message, Run, Thread, ToolCallView } from "../features/chat/api";
 import type { HttpStatus, McpLaunch, McpToken } from "../features/mcp/api";
@@ -266,20 +267,61 @@ export const tools: ToolInfo[] = [
     title: "List tasks",
     description: "Finds tasks by view, tag or words.",
     hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
+    server: null,
   },
   {
     name: "add_tasks",
     title: "Add tasks",
     description: "Adds one or more tasks.",
     hints: { readOnly: false, destructive: false, idempotent: false, openWorld: false },
+    server: null,
   },
   {
     name: "delete_tasks",
     title: "Delete tasks",
     description: "Moves tasks to the trash.",
     hints: { readOnly: false, destructive: true, idempotent: true, openWorld: false },
+    server: null,
   },
 ];
+
+/** A tool server's tool as the agent editor and Settings → Tool servers show it. */
+export const externalTool: ToolInfo = {
+  name: "files__read_file",
+  title: "Read file",
+  description: "Reads a file.",
+  hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
+  server: "files",
+};
+
+export function mcpServer(overrides: Partial<McpServer> = {}): McpServer {
+  return {
+    id: "0190a5b2-0000-7000-8000-000000000301",
+    name: "files",
+    transport: {
+      kind: "stdio",
+      command: "npx",
+      args: ["-y", "@modelcontextprotocol/server-filesystem", "/home/ada/Documents"],
+    },
+    variableNames: ["API_TOKEN"],
+    enabled: true,
+    tools: [
+      externalTool,
+      {
+        name: "files__write_file",
+        title: "Write file",
+        description: "Writes a file.",
+        hints: { readOnly: false, destructive: true, idempotent: false, openWorld: false },
+        server: "files",
+      },
+    ],
+    toolsSeenAt: "2025-01-03T09:00:00Z",
+    status: { state: "running" },
+    createdAt: "2025-01-02T10:00:00Z",
+    updatedAt: "2025-01-02T10:00:00Z",
+    ...overrides,
+  };
+}
 
 export function mcpToken(overrides: Partial<McpToken> = {}): McpToken {
   return {

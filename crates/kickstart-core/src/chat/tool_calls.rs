@@ -13,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 use crate::agents::AgentId;
 use crate::auth::Session;
 use crate::ids::{string_id, ProfileId};
+use crate::mcp::servers::{server_of, ServerRow};
 use crate::providers::{ChatMessage, Role, ToolCall, ToolSpec};
 use crate::threads::{enum_from_db, enum_to_db, MessageId, RunId};
-use crate::tools::{ToolOutput, Tools};
+use crate::tools::{parse_json_arguments, ToolFailureKind, ToolHints, ToolOutput, Tools};
 use crate::{time, Core, CoreError};
 
 use super::machine::ToolRound;
@@ -118,7 +119,7 @@ struct ToolCallRow {
 impl From<ToolCallRow> for ToolCallView {
     fn from(row: ToolCallRow) -> Self {
         Self {
-            title: Tools::definition(&row.tool).map_or_else(|| row.tool.clone(), |tool| tool.title.to_owned()),
+            title: title_of(&row.tool),
             id: row.id,
             run_id: row.run_id,
             message_id: row.message_id,
@@ -132,6 +133,15 @@ impl From<ToolCallRow> for ToolCallView {
             duration_ms: row.duration_ms.and_then(|ms| u32::try_from(ms).ok()),
             started_at: row.started_at,
         }
+    }
+}
+
+/// A call's name for people: a built-in tool's title, or a server's tool by its own name.
+fn title_of(tool: &str) -> String {
+    match (Tools::definition(tool), server_of(tool)) {
+        (Some(definition), _) => definition.title.to_owned(),
+        (None, Some(server)) => tool[server.len()..].trim_start_matches('_').to_owned(),
+        (None, None) => tool.to_owned(),
     }
 }
 
@@ -203,15 +213,69 @@ impl PendingApprovals {
     }
 }
 
-/// The tools an agent offers the model, as the provider request carries them.
-pub(crate) fn specs(enabled: &[String]) -> Vec<ToolSpec> {
-    Tools::definitions()
+/// Where an offered tool runs.
+enum Source {
+    /// One of the app's own tools ([`Tools`]).
+    BuiltIn,
+    /// A tool of one of the profile's external MCP servers, by the server's own name for it.
+    External { server: Box<ServerRow>, tool: String },
+}
+
+/// A tool an answer may call: one of the app's own, or one of the profile's external servers'.
+pub(crate) struct OfferedTool {
+    /// The name the model calls it by.
+    name: String,
+    description: String,
+    parameters: serde_json::Value,
+    hints: ToolHints,
+    source: Source,
+}
+
+/// The tools an agent has enabled that can be offered now: its built-in ones, and those of the
+/// person's own enabled servers as they were last listed (a server is started only when a call
+/// needs it).
+pub(crate) async fn offered(core: &Core, session: &Session, enabled: &[String]) -> Vec<OfferedTool> {
+    let is_enabled = |name: &str| enabled.iter().any(|item| item == name);
+    let mut offered: Vec<OfferedTool> = Tools::definitions()
         .iter()
-        .filter(|tool| enabled.iter().any(|name| name == tool.name))
-        .map(|tool| ToolSpec {
+        .filter(|tool| is_enabled(tool.name))
+        .map(|tool| OfferedTool {
             name: tool.name.to_owned(),
             description: tool.description.to_owned(),
             parameters: serde_json::Value::Object(tool.input_schema.clone()),
+            hints: tool.hints,
+            source: Source::BuiltIn,
+        })
+        .collect();
+    if enabled.iter().any(|name| server_of(name).is_some()) {
+        match core.mcp_servers().offered(session).await {
+            Ok(external) => offered.extend(external.into_iter().filter(|(_, tool)| is_enabled(&tool.qualified)).map(
+                |(server, tool)| OfferedTool {
+                    description: if tool.description.is_empty() {
+                        tool.title.clone()
+                    } else {
+                        tool.description.clone()
+                    },
+                    parameters: serde_json::Value::Object(tool.input_schema.clone()),
+                    hints: tool.hints,
+                    name: tool.qualified,
+                    source: Source::External { server: Box::new(server), tool: tool.tool },
+                },
+            )),
+            Err(error) => tracing::warn!(%error, "could not read the MCP servers' tools; offering the app's own"),
+        }
+    }
+    offered
+}
+
+/// The offered tools as the provider request carries them.
+pub(crate) fn specs(offered: &[OfferedTool]) -> Vec<ToolSpec> {
+    offered
+        .iter()
+        .map(|tool| ToolSpec {
+            name: tool.name.clone(),
+            description: tool.description.clone(),
+            parameters: tool.parameters.clone(),
         })
         .collect()
 }
@@ -223,8 +287,8 @@ pub(crate) struct RunTools<'a> {
     pub agent_id: &'a AgentId,
     pub run_id: &'a RunId,
     pub answer_id: &'a MessageId,
-    /// The tools the agent has enabled; a call to any other is refused.
-    pub enabled: &'a [String],
+    /// The tools offered to the model; a call to any other is refused.
+    pub offered: &'a [OfferedTool],
     pub cancel: &'a CancellationToken,
     pub sink: &'a dyn ChatSink,
 }
@@ -274,7 +338,7 @@ impl RunTools<'_> {
     async fn run_one(&self, round: &ToolRound, call: &ToolCall, listener_gone: &mut bool) -> Result<String, Stopped> {
         let started = Instant::now();
         let id = ToolCallId::new();
-        let tool = Tools::definition(&call.name).filter(|_| self.enabled.iter().any(|name| name == &call.name));
+        let tool = self.offered.iter().find(|tool| tool.name == call.name);
         let Some(tool) = tool else {
             let result = format!("There is no tool called \"{}\" available here.", call.name);
             self.insert(&id, round, call, ToolCallStatus::Error, Approval::NotNeeded).await;
@@ -283,7 +347,7 @@ impl RunTools<'_> {
         };
         let approval = if !tool.hints.destructive {
             Approval::NotNeeded
-        } else if self.always_allowed(tool.name).await {
+        } else if self.always_allowed(&tool.name).await {
             Approval::Always
         } else {
             Approval::Pending
@@ -305,7 +369,7 @@ impl RunTools<'_> {
             let approval = match decision {
                 ApprovalDecision::AllowOnce => Approval::Once,
                 ApprovalDecision::AlwaysForAgent => {
-                    self.allow_always(tool.name).await;
+                    self.allow_always(&tool.name).await;
                     Approval::Always
                 }
                 ApprovalDecision::Deny => {
@@ -319,20 +383,15 @@ impl RunTools<'_> {
             self.emit(&id, listener_gone).await;
         }
 
-        let tools = self.core.tools();
         let output = tokio::select! {
             biased;
             () = self.cancel.cancelled() => None,
-            output = tools.call_json(self.session, &call.name, &call.arguments) => Some(output),
+            output = self.execute(tool, &call.arguments) => Some(output),
         };
         let Some(output) = output else {
             self.finish(&id, ToolCallStatus::Cancelled, None, "", started, listener_gone).await;
             return Err(Stopped);
         };
-        let output = output.unwrap_or_else(|unknown| ToolOutput::Failure {
-            kind: crate::tools::ToolFailureKind::InvalidArguments,
-            message: unknown.to_string(),
-        });
         let status = if output.is_failure() { ToolCallStatus::Error } else { ToolCallStatus::Ok };
         let mut result = output.text();
         if result.chars().count() > MAX_RESULT_CHARS {
@@ -340,6 +399,33 @@ impl RunTools<'_> {
         }
         self.finish(&id, status, None, &result, started, listener_gone).await;
         Ok(result)
+    }
+
+    /// Runs the tool where it lives: in-process, or on its MCP server.
+    async fn execute(&self, tool: &OfferedTool, arguments: &str) -> ToolOutput {
+        match &tool.source {
+            Source::BuiltIn => {
+                self.core.tools().call_json(self.session, &tool.name, arguments).await.unwrap_or_else(|unknown| {
+                    ToolOutput::Failure { kind: ToolFailureKind::InvalidArguments, message: unknown.to_string() }
+                })
+            }
+            Source::External { server, tool: own_name } => {
+                let arguments = match parse_json_arguments(arguments) {
+                    Ok(arguments) => arguments,
+                    Err(refused) => return refused,
+                };
+                let launch = match self.core.mcp_servers().launch(self.session, (**server).clone()).await {
+                    Ok(launch) => launch,
+                    Err(error) => {
+                        return ToolOutput::Failure {
+                            kind: ToolFailureKind::Failed,
+                            message: format!("The server \"{}\" could not be prepared: {error}", server.name),
+                        }
+                    }
+                };
+                self.core.mcp_clients.call(self.core, launch, own_name, arguments).await
+            }
+        }
     }
 
     /// Waits for the person's decision, a stop, or the timeout (which denies).

@@ -25,6 +25,7 @@ import {
   type AgentInput,
   type AgentStarter,
   type AgentVisibility,
+  type ToolInfo,
 } from "./api";
 import { AGENT_COLORS, AGENT_ICONS, AgentIconGlyph, iconLabel } from "./appearance";
 
@@ -524,6 +525,17 @@ function ModelFields({
  * The tools the agent may call, as checkboxes in the order they are offered. A tool the list
  * does not know (one removed since) is kept as it is rather than silently dropped.
  */
+/** The app's own tools first, then each tool server's, in the order they are offered. */
+function groupByServer(tools: readonly ToolInfo[]): [string | null, ToolInfo[]][] {
+  const groups = new Map<string | null, ToolInfo[]>();
+  for (const tool of tools) {
+    const group = groups.get(tool.server) ?? [];
+    group.push(tool);
+    groups.set(tool.server, group);
+  }
+  return [...groups.entries()];
+}
+
 function ToolsField({
   tools,
   onChange,
@@ -561,41 +573,52 @@ function ToolsField({
       ) : listError ? (
         <p className="field-error">{listError}</p>
       ) : (
-        <ul className="agent-tool-list">
-          {offered.map((tool) => (
-            <li key={tool.name}>
-              <label className="agent-tool">
-                <input
-                  type="checkbox"
-                  name="tools"
-                  value={tool.name}
-                  checked={tools.includes(tool.name)}
-                  onChange={(event) => toggle(tool.name, event.target.checked)}
-                  data-testid="agent-tool"
-                  data-tool={tool.name}
-                />
-                <span className="agent-tool-text">
-                  <span className="agent-tool-title">
-                    {tool.title}
-                    <code className="agent-tool-name">{tool.name}</code>
-                    {tool.hints.destructive && (
-                      <span
-                        className="agent-tool-asks"
-                        title="Waits for your approval before it runs"
-                        data-testid="agent-tool-asks"
-                      >
-                        <Badge tone="warning">
-                          <ShieldAlert size={12} aria-hidden /> Asks first
-                        </Badge>
+        groupByServer(offered).map(([server, group]) => (
+          <div key={server ?? ""} className="agent-tool-group">
+            {server && (
+              <p className="agent-tool-server" data-testid="agent-tool-server">
+                From the tool server <strong>{server}</strong>
+              </p>
+            )}
+            <ul className="agent-tool-list">
+              {group.map((tool) => (
+                <li key={tool.name}>
+                  <label className="agent-tool">
+                    <input
+                      type="checkbox"
+                      name="tools"
+                      value={tool.name}
+                      checked={tools.includes(tool.name)}
+                      onChange={(event) => toggle(tool.name, event.target.checked)}
+                      data-testid="agent-tool"
+                      data-tool={tool.name}
+                    />
+                    <span className="agent-tool-text">
+                      <span className="agent-tool-title">
+                        {tool.title}
+                        <code className="agent-tool-name">{tool.name}</code>
+                        {tool.hints.destructive && (
+                          <span
+                            className="agent-tool-asks"
+                            title="Waits for your approval before it runs"
+                            data-testid="agent-tool-asks"
+                          >
+                            <Badge tone="warning">
+                              <ShieldAlert size={12} aria-hidden /> Asks first
+                            </Badge>
+                          </span>
+                        )}
                       </span>
-                    )}
-                  </span>
-                  <span className="agent-tool-description">{tool.description}</span>
-                </span>
-              </label>
-            </li>
-          ))}
-        </ul>
+                      {tool.description && (
+                        <span className="agent-tool-description">{tool.description}</span>
+                      )}
+                    </span>
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))
       )}
       {error && (
         <p className="field-error" data-testid="field-error-tools">

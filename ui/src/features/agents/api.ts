@@ -83,7 +83,10 @@ export function useAgent(id: string | null) {
   });
 }
 
-/** Every tool an agent can be given, in the order they are offered; fixed while the app runs. */
+/**
+ * Every tool an agent can be given, in the order they are offered: the app's own, then the tool
+ * servers'. Refreshed when a tool server changes (features/mcp/api.ts).
+ */
 export function useTools() {
   return useQuery({
     queryKey: toolKeys.list,

@@ -1,5 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { commands, type HttpSettings, type HttpStatus, type McpToken } from "../../bindings";
+import {
+  commands,
+  type HttpSettings,
+  type HttpStatus,
+  type McpServer,
+  type McpServerPatch,
+  type McpToken,
+  type NewMcpServer,
+} from "../../bindings";
+import { toolKeys } from "../agents/api";
 import { unwrap } from "../../lib/ipc";
 
 export type { HttpSettings, HttpStatus, McpLaunch, McpToken, NewMcpToken } from "../../bindings";
@@ -79,5 +88,79 @@ export function useSetMcpHttp() {
     onSuccess: (status) => {
       client.setQueryData<HttpStatus>(mcpKeys.http, status);
     },
+  });
+}
+
+export type {
+  McpServer,
+  McpServerPatch,
+  McpServerTransport,
+  McpServerVariable,
+  NewMcpServer,
+  ServerStatus,
+} from "../../bindings";
+
+const serverKeys = {
+  list: ["mcp", "servers"] as const,
+};
+
+/** The profile's external MCP servers, with their status and the tools they last listed. */
+export function useMcpServers() {
+  return useQuery({
+    queryKey: serverKeys.list,
+    queryFn: () => unwrap(commands.mcpServersList()),
+  });
+}
+
+/**
+ * After any change to a server: the list, and the tools agents can be given (the agent editor
+ * offers the servers' tools).
+ */
+function useServersChanged() {
+  const client = useQueryClient();
+  return (server?: McpServer) => {
+    if (server) {
+      client.setQueryData<McpServer[]>(serverKeys.list, (old) =>
+        old?.map((item) => (item.id === server.id ? server : item)),
+      );
+    }
+    return Promise.all([
+      client.invalidateQueries({ queryKey: serverKeys.list }),
+      client.invalidateQueries({ queryKey: toolKeys.list }),
+    ]);
+  };
+}
+
+export function useCreateMcpServer() {
+  const changed = useServersChanged();
+  return useMutation({
+    mutationFn: (server: NewMcpServer) => unwrap(commands.mcpServersCreate(server)),
+    onSuccess: () => changed(),
+  });
+}
+
+export function useUpdateMcpServer() {
+  const changed = useServersChanged();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: McpServerPatch }) =>
+      unwrap(commands.mcpServersUpdate(id, patch)),
+    onSuccess: (server) => changed(server),
+  });
+}
+
+export function useDeleteMcpServer() {
+  const changed = useServersChanged();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(commands.mcpServersDelete(id)),
+    onSuccess: () => changed(),
+  });
+}
+
+/** Starts (or restarts) a server and lists its tools; a failure comes back in its status. */
+export function useConnectMcpServer() {
+  const changed = useServersChanged();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(commands.mcpServersConnect(id)),
+    onSuccess: (server) => changed(server),
   });
 }

@@ -1,14 +1,16 @@
 import { useState } from "react";
-import { Cable, Palette, Plug, User, Users } from "lucide-react";
+import { Blocks, Cable, Palette, Plug, User, Users } from "lucide-react";
 import { TabPanel, Tabs, type TabItem } from "../../components/ui";
 import type { SessionInfo } from "../auth/api";
 import { McpTab } from "../mcp/McpTab";
+import { ToolServersTab } from "../mcp/ToolServersTab";
 import { ProfilesTab } from "../profiles/ProfilesTab";
 import { ProvidersTab } from "../providers/ProvidersTab";
 import { AppearanceTab } from "./AppearanceTab";
 import { ProfileTab } from "./ProfileTab";
 
-export type SettingsTab = "profile" | "providers" | "mcp" | "appearance" | "profiles";
+export type SettingsTab =
+  "profile" | "providers" | "toolServers" | "mcp" | "appearance" | "profiles";
 type Tab = SettingsTab;
 
 export function SettingsPage({
@@ -29,6 +31,12 @@ export function SettingsPage({
       label: "Providers",
       icon: <Plug size={15} />,
       testId: "settings-tab-providers",
+    },
+    {
+      id: "toolServers",
+      label: "Tool servers",
+      icon: <Blocks size={15} />,
+      testId: "settings-tab-tool-servers",
     },
     { id: "mcp", label: "MCP", icon: <Cable size={15} />, testId: "settings-tab-mcp" },
     {
@@ -61,6 +69,7 @@ export function SettingsPage({
       <TabPanel idPrefix="settings" id={current}>
         {current === "profile" && <ProfileTab session={session} />}
         {current === "providers" && <ProvidersTab />}
+        {current === "toolServers" && <ToolServersTab />}
         {current === "mcp" && <McpTab />}
         {current === "appearance" && <AppearanceTab />}
         {current === "profiles" && <ProfilesTab session={session} />}
