@@ -16,6 +16,7 @@ from conftest import llm_server as start_llm_server
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PASSWORD = "correct horse battery"
@@ -202,7 +203,13 @@ def test_an_agent_uses_a_tool_of_an_external_mcp_server(app, llm):
     app.find("tool-server-empty")
     app.click("tool-server-add")
     app.find("tool-server-dialog")
+    # Typed as text: Selenium would otherwise take an existing file's path for an upload.
+    app.driver.file_detector = UselessFileDetector()
     app.fill("tool-server-dialog", name="everything", command=str(EVERYTHING))
+    app.click("tool-server-variable-add")
+    app.find("tool-server-variable-name").send_keys("EVERYTHING_NOTE")
+    app.find("tool-server-variable-value").send_keys("kept in the keychain")
+    app.shot("52-tool-server-dialog-light")
     app.click("tool-server-save")
     WebDriverWait(app.driver, 10).until(lambda _: app.absent("tool-server-dialog"))
 
@@ -217,7 +224,7 @@ def test_an_agent_uses_a_tool_of_an_external_mcp_server(app, llm):
         raise AssertionError(f"the server never ran; page: {app.page_text()[-800:]!r}")
     tools = [t.get_attribute("data-tool") for t in server.find_elements(By.CSS_SELECTOR, '[data-testid="tool-server-tool"]')]
     assert "everything__echo" in tools and "everything__get-sum" in tools, tools
-    app.shot("52-tool-servers-light")
+    app.shot("53-tool-servers-light")
 
     # An agent with the server's echo tool; the editor groups the server's tools under its name.
     app.click("nav-agents")
@@ -244,9 +251,9 @@ def test_an_agent_uses_a_tool_of_an_external_mcp_server(app, llm):
     assert card.get_attribute("data-status") == "ok", text_of(card)
     card.find_element(By.CSS_SELECTOR, '[data-testid="tool-call-result-toggle"]').click()
     WebDriverWait(app.driver, 5).until(lambda _: "Echo: hello from the app" in text_of(card))
-    app.shot("53-external-tool-call-light")
+    app.shot("54-external-tool-call-light")
 
     set_theme(app, "dark")
     app.click("settings-tab-tool-servers")
     app.find("tool-server")
-    app.shot("54-tool-servers-dark")
+    app.shot("55-tool-servers-dark")
