@@ -21,5 +21,7 @@ export default defineConfig({
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
     restoreMocks: true,
+    // Tests that type whole forms take seconds on a busy 2-core machine; 5 s was too tight.
+    testTimeout: 20_000,
   },
 });

@@ -236,7 +236,7 @@ async fn a_server_that_fails_to_start_shows_what_it_wrote_and_a_missing_program_
 
 #[tokio::test]
 async fn a_server_that_hangs_costs_its_time_limit_and_nothing_else() {
-    let f = fixture_with(McpClientLimits { connect: Duration::from_secs(2), call: Duration::from_secs(2) }).await;
+    let f = fixture_with(McpClientLimits { connect: Duration::from_secs(5), call: Duration::from_secs(5) }).await;
     let core = f.t.core.clone();
     let servers = core.mcp_servers();
     let hanging = servers.create(&f.ada, new_server("hangs", probe(Some("--hang")), vec![])).await.expect("registered");
@@ -253,9 +253,9 @@ async fn a_server_that_hangs_costs_its_time_limit_and_nothing_else() {
     core.mcp_servers().list(&f.ada).await.expect("servers list while one starts");
     assert!(listed.elapsed() < Duration::from_secs(1), "the core waited on the hanging server");
     let hanging = connecting.await.expect("task").expect("connect answers");
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(started.elapsed() < Duration::from_secs(15));
     let ServerStatus::Failed { message, stderr } = &hanging.status else { panic!("failed: {hanging:?}") };
-    assert!(message.contains("did not answer within 2 seconds"), "{message}");
+    assert!(message.contains("did not answer within 5 seconds"), "{message}");
     assert!(stderr.as_deref().is_some_and(|s| s.contains("waiting forever")), "{stderr:?}");
 
     // A call that takes longer than its limit is answered to the model as such.
@@ -266,7 +266,7 @@ async fn a_server_that_hangs_costs_its_time_limit_and_nothing_else() {
     f.llm.push(text(&["It was slow."]));
     let calls = run(&f, &agent, "r1").await;
     assert_eq!(calls[0].status, ToolCallStatus::Error);
-    assert!(calls[0].result.as_deref().is_some_and(|r| r.contains("did not answer within 2 seconds")), "{calls:?}");
+    assert!(calls[0].result.as_deref().is_some_and(|r| r.contains("did not answer within 5 seconds")), "{calls:?}");
 }
 
 #[tokio::test]

@@ -18,13 +18,13 @@ import os
 import sys
 import time
 
-from mcp.server.mcpserver import MCPServer
-from mcp.types import ToolAnnotations
 
-READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+def build():
+    # Imported here, so --fail and --hang say their line at once (the SDK takes a while to load).
+    from mcp.server.mcpserver import MCPServer
+    from mcp.types import ToolAnnotations
 
-
-def build() -> MCPServer:
+    READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
     server = MCPServer(name="probe", version="1.0.0", log_level="WARNING")
 
     @server.tool(annotations=READ_ONLY)
