@@ -3,56 +3,16 @@
 //! approvals allowed, denied, remembered and interrupted by Stop, bad arguments answered to the
 //! model, and a model that never stops calling tools.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use kickstart_core::auth::Session;
-use kickstart_core::chat::{
-    ApprovalDecision, ChatEvent, ChatSink, ListenerGone, SendInput, ToolCallStatus, ToolCallView,
-};
+use kickstart_core::chat::{ApprovalDecision, SendInput, ToolCallStatus};
 use kickstart_core::tasks::{NewTask, TaskQuery, TaskView};
 use kickstart_core::threads::{MessageStatus, RunStatus};
 use kickstart_core::Core;
 use kickstart_testkit::llm_server::script::{frames_as_steps, openai_text, openai_text_and_tool_calls, ScriptedCall};
-use kickstart_testkit::{Reply, ScriptedLlm, TestCore};
+use kickstart_testkit::{ChatRecorder, Reply, ScriptedLlm, TestCore};
 use serde_json::Value;
-
-#[derive(Default)]
-struct Recorder {
-    events: Mutex<Vec<ChatEvent>>,
-}
-
-impl Recorder {
-    fn calls(&self) -> Vec<ToolCallView> {
-        self.events
-            .lock()
-            .expect("events")
-            .iter()
-            .filter_map(|event| match event {
-                ChatEvent::ToolCall { call } => Some((**call).clone()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// Waits until a call asks for approval and returns it.
-    async fn awaiting_approval(&self) -> ToolCallView {
-        for _ in 0..500 {
-            if let Some(call) = self.calls().into_iter().find(|c| c.status == ToolCallStatus::AwaitingApproval) {
-                return call;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("no call asked for approval; events: {:?}", self.events.lock().expect("events"));
-    }
-}
-
-impl ChatSink for Recorder {
-    fn send(&self, event: ChatEvent) -> Result<(), ListenerGone> {
-        self.events.lock().expect("events").push(event);
-        Ok(())
-    }
-}
 
 struct Fixture {
     t: TestCore,
@@ -104,7 +64,7 @@ async fn the_task_assistant_adds_a_task_through_a_tool_call_and_then_answers() {
         }],
     ));
     server.push(text(&["Added ", "\"Buy milk\" for tomorrow at 17:00."]));
-    let sink = Recorder::default();
+    let sink = ChatRecorder::default();
 
     let outcome =
         t.core.chat().send(&ada, "r1", to_assistant("add buy milk tomorrow 5pm"), &sink).await.expect("answer");
@@ -165,7 +125,7 @@ async fn two_calls_in_one_turn_and_a_delete_waits_for_approval() {
         ],
     ));
     server.push(text(&["Okay, I kept it."]));
-    let sink = Arc::new(Recorder::default());
+    let sink = Arc::new(ChatRecorder::default());
     let answer = {
         let (core, ada, sink) = (core.clone(), ada.clone(), sink.clone());
         tokio::spawn(async move { core.chat().send(&ada, "r1", to_assistant("tidy up"), &*sink).await })
@@ -197,7 +157,7 @@ async fn two_calls_in_one_turn_and_a_delete_waits_for_approval() {
         let args = format!(r#"{{"ids": ["{}"]}}"#, chore.id.0);
         server.push(calls(&[], &[ScriptedCall { id: "d", name: "delete_task", arguments: &[&args] }]));
         server.push(text(&["Deleted."]));
-        let sink = Arc::new(Recorder::default());
+        let sink = Arc::new(ChatRecorder::default());
         let answer = {
             let (core, ada, sink) = (core.clone(), ada.clone(), sink.clone());
             tokio::spawn(async move {
@@ -228,7 +188,7 @@ async fn stop_while_a_call_waits_cancels_it_and_changes_nothing() {
         core.tasks().create(&ada, NewTask { title: "Keep me".into(), ..NewTask::default() }).await.expect("task");
     let args = format!(r#"{{"ids": ["{}"]}}"#, task.id.0);
     server.push(calls(&["Deleting."], &[ScriptedCall { id: "d", name: "delete_task", arguments: &[&args] }]));
-    let sink = Arc::new(Recorder::default());
+    let sink = Arc::new(ChatRecorder::default());
     let answer = {
         let (core, ada, sink) = (core.clone(), ada.clone(), sink.clone());
         tokio::spawn(async move { core.chat().send(&ada, "stop-me", to_assistant("delete"), &*sink).await })
@@ -254,7 +214,7 @@ async fn bad_arguments_and_unknown_tools_are_answered_to_the_model() {
         ],
     ));
     server.push(text(&["Sorry, that did not work."]));
-    let outcome = t.core.chat().send(&ada, "r", to_assistant("add"), &Recorder::default()).await.expect("answer");
+    let outcome = t.core.chat().send(&ada, "r", to_assistant("add"), &ChatRecorder::default()).await.expect("answer");
     assert_eq!(outcome.answer.status, MessageStatus::Complete);
     let results: Vec<_> =
         outcome.answer.tool_calls.iter().map(|c| (c.status, c.result.clone().unwrap_or_default())).collect();
@@ -273,7 +233,8 @@ async fn a_model_that_keeps_calling_tools_is_stopped_after_eight_rounds() {
     for _ in 0..8 {
         server.push(calls(&[], &[ScriptedCall { id: "l", name: "list_tasks", arguments: &["{}"] }]));
     }
-    let outcome = t.core.chat().send(&ada, "loop", to_assistant("loop"), &Recorder::default()).await.expect("answer");
+    let outcome =
+        t.core.chat().send(&ada, "loop", to_assistant("loop"), &ChatRecorder::default()).await.expect("answer");
     assert_eq!(outcome.answer.status, MessageStatus::Error);
     assert!(outcome.answer.error_message.as_deref().is_some_and(|m| m.contains("kept calling tools")));
     assert_eq!(outcome.answer.tool_calls.len(), 7, "seven rounds ran, the eighth was refused");
@@ -289,7 +250,7 @@ async fn without_a_provider_the_task_assistant_works_offline_through_the_same_to
 
     let added = core
         .chat()
-        .send(&ada, "o1", to_assistant("add buy milk tomorrow 5pm"), &Recorder::default())
+        .send(&ada, "o1", to_assistant("add buy milk tomorrow 5pm"), &ChatRecorder::default())
         .await
         .expect("offline answer");
     assert!(added.answer.offline && added.run.offline, "labelled as offline");
@@ -304,7 +265,7 @@ async fn without_a_provider_the_task_assistant_works_offline_through_the_same_to
             &ada,
             "o2",
             SendInput { thread_id: thread.clone(), agent_id: None, text: "show tomorrow".into() },
-            &Recorder::default(),
+            &ChatRecorder::default(),
         )
         .await
         .expect("list");
@@ -315,7 +276,7 @@ async fn without_a_provider_the_task_assistant_works_offline_through_the_same_to
     );
 
     // A delete finds the task, then asks first — like any agent's.
-    let sink = Arc::new(Recorder::default());
+    let sink = Arc::new(ChatRecorder::default());
     let answer = {
         let (core, ada, sink) = (core.clone(), ada.clone(), sink.clone());
         let input = SendInput { thread_id: thread.clone(), agent_id: None, text: "delete buy milk".into() };
@@ -334,7 +295,7 @@ async fn without_a_provider_the_task_assistant_works_offline_through_the_same_to
             &ada,
             "o4",
             SendInput { thread_id: thread, agent_id: None, text: "write me a poem".into() },
-            &Recorder::default(),
+            &ChatRecorder::default(),
         )
         .await
         .expect("help");

@@ -7,14 +7,12 @@
 //! in `tests/mcp/node_modules`, the SDK in `.venv`.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kickstart_core::agents::{AgentInput, AgentVisibility};
 use kickstart_core::auth::Session;
-use kickstart_core::chat::{
-    Approval, ApprovalDecision, ChatEvent, ChatSink, ListenerGone, SendInput, ToolCallStatus, ToolCallView,
-};
+use kickstart_core::chat::{Approval, ApprovalDecision, SendInput, ToolCallStatus, ToolCallView};
 use kickstart_core::mcp::{
     self, McpClientLimits, McpServer, McpServerPatch, McpServerTransport, McpServerVariable, NewMcpServer, ServerStatus,
 };
@@ -22,7 +20,7 @@ use kickstart_core::secrets::Sensitive;
 use kickstart_core::tasks::{TaskQuery, TaskView};
 use kickstart_core::{Core, CoreError};
 use kickstart_testkit::llm_server::script::{frames_as_steps, openai_text, openai_text_and_tool_calls, ScriptedCall};
-use kickstart_testkit::{Reply, ScriptedLlm, TestCore};
+use kickstart_testkit::{ChatRecorder, Reply, ScriptedLlm, TestCore};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -54,31 +52,6 @@ fn variable(name: &str, value: Option<&str>) -> McpServerVariable {
 
 fn new_server(name: &str, transport: McpServerTransport, variables: Vec<McpServerVariable>) -> NewMcpServer {
     NewMcpServer { name: name.into(), transport, variables }
-}
-
-#[derive(Default)]
-struct Recorder {
-    events: Mutex<Vec<ChatEvent>>,
-}
-
-impl Recorder {
-    fn calls(&self) -> Vec<ToolCallView> {
-        let events = self.events.lock().expect("events");
-        events
-            .iter()
-            .filter_map(|event| match event {
-                ChatEvent::ToolCall { call } => Some((**call).clone()),
-                _ => None,
-            })
-            .collect()
-    }
-}
-
-impl ChatSink for Recorder {
-    fn send(&self, event: ChatEvent) -> Result<(), ListenerGone> {
-        self.events.lock().expect("events").push(event);
-        Ok(())
-    }
 }
 
 struct Fixture {
@@ -141,7 +114,7 @@ fn text(pieces: &[&str]) -> Reply {
 
 /// Sends `text` to a new thread of `agent` and returns the answer's tool calls.
 async fn run(f: &Fixture, agent: &kickstart_core::agents::Agent, request: &str) -> Vec<ToolCallView> {
-    let sink = Recorder::default();
+    let sink = ChatRecorder::default();
     let input = SendInput { thread_id: None, agent_id: Some(agent.id.clone()), text: "go".into() };
     let outcome = f.t.core.chat().send(&f.ada, request, input, &sink).await.expect("an answer");
     outcome.answer.tool_calls
@@ -281,7 +254,7 @@ async fn a_server_that_dies_is_started_again_on_the_next_call() {
         f.llm.push(tool_call(call, arguments));
     }
     f.llm.push(text(&["Done."]));
-    let sink = Recorder::default();
+    let sink = ChatRecorder::default();
     let input = SendInput { thread_id: None, agent_id: Some(agent.id.clone()), text: "go".into() };
     let crash_approval = {
         let core = f.t.core.clone();
@@ -292,12 +265,7 @@ async fn a_server_that_dies_is_started_again_on_the_next_call() {
             tokio::spawn(async move { core.chat().send(&ada, "r1", input, &*sink).await })
         };
         // `crash` has no annotations, so it asks first (MCP's defaults: it may destroy things).
-        let waiting = loop {
-            if let Some(call) = sink.calls().into_iter().find(|c| c.status == ToolCallStatus::AwaitingApproval) {
-                break call;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
+        let waiting = sink.awaiting_approval().await;
         f.t.core.chat().decide(&f.ada, &waiting.id, ApprovalDecision::AllowOnce).expect("allow");
         answer.await.expect("task").expect("answer")
     };
@@ -324,18 +292,13 @@ async fn an_unannotated_tool_asks_first_and_a_denial_reaches_the_model() {
 
     f.llm.push(tool_call("probe__remove_note", r#"{"title": "groceries"}"#));
     f.llm.push(text(&["I left it."]));
-    let sink = Arc::new(Recorder::default());
+    let sink = Arc::new(ChatRecorder::default());
     let answer = {
         let (core, ada, sink) = (f.t.core.clone(), f.ada.clone(), sink.clone());
         let input = SendInput { thread_id: None, agent_id: Some(agent.id.clone()), text: "remove it".into() };
         tokio::spawn(async move { core.chat().send(&ada, "r1", input, &*sink).await })
     };
-    let waiting = loop {
-        if let Some(call) = sink.calls().into_iter().find(|c| c.status == ToolCallStatus::AwaitingApproval) {
-            break call;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let waiting = sink.awaiting_approval().await;
     assert_eq!(waiting.arguments, r#"{"title": "groceries"}"#, "the person sees the arguments");
     f.t.core.chat().decide(&f.ada, &waiting.id, ApprovalDecision::Deny).expect("deny");
     let outcome = answer.await.expect("task").expect("answer");

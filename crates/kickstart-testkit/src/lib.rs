@@ -4,8 +4,11 @@
 //! clock and cheap password hashing. [`llm_server::ScriptedLlm`] is a real HTTP server that replays
 //! scripted OpenAI- and Anthropic-format answers for provider tests.
 
+mod chat_recorder;
 pub mod llm_server;
 pub mod seed;
+
+pub use chat_recorder::ChatRecorder;
 
 pub use llm_server::{RecordedRequest, Reply, ScriptedLlm, Step};
 
