@@ -18,9 +18,10 @@ packages=(build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
 if [ "$purpose" = test ]; then
   # Xvfb and a private D-Bus for the real window; WebKitWebDriver for WebDriver; ImageMagick
   # for screenshots; the keyring daemon for Secret Service tests. (Not dbus-x11: with it GLib
-  # starts session daemons that outlive the app.)
+  # starts session daemons that outlive the app.) A tray host (trayer) and a notification server
+  # (dunst) let the end-to-end tests see the tray menu and the due-task notifications.
   packages+=(xvfb xauth webkit2gtk-driver dbus-daemon imagemagick x11-utils xdotool
-    gnome-keyring keyutils python3-venv)
+    gnome-keyring keyutils python3-venv trayer dunst)
 fi
 missing=()
 for p in "${packages[@]}"; do

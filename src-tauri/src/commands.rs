@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod auth;
 pub mod chat;
+pub mod desktop;
 pub mod mcp;
 pub mod profiles;
 pub mod providers;

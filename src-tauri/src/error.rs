@@ -77,8 +77,13 @@ pub struct IpcError {
 }
 
 impl IpcError {
-    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self { code, message: message.into(), field: None, retry_after_secs: None }
+    }
+
+    /// An error about one input of a command (camelCase, as the UI names it).
+    pub(crate) fn on_field(code: ErrorCode, field: &str, message: impl Into<String>) -> Self {
+        Self { field: Some(field.into()), ..Self::new(code, message) }
     }
 }
 
@@ -142,7 +147,7 @@ impl From<CoreError> for IpcError {
 }
 
 /// Logs an internal failure with its chain of sources and returns the safe UI message.
-fn internal(error: &(dyn std::error::Error + 'static)) -> IpcError {
+pub(crate) fn internal(error: &(dyn std::error::Error + 'static)) -> IpcError {
     let mut chain = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -5,10 +5,13 @@
 
 pub mod cli;
 pub mod commands;
+pub mod desktop;
 mod error;
 pub mod events;
 pub mod logging;
+mod notify;
 mod state;
+mod tray;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -105,13 +108,22 @@ macro_rules! specta_builder {
                 $crate::commands::mcp::mcp_servers_delete,
                 $crate::commands::mcp::mcp_servers_connect,
                 $crate::commands::tools::tools_list,
+                $crate::commands::desktop::desktop_status,
+                $crate::commands::desktop::desktop_update::<$runtime>,
+                $crate::commands::desktop::desktop_perform::<$runtime>,
+                $crate::commands::desktop::quick_chat_hide::<$runtime>,
+                $crate::commands::desktop::quick_chat_open_in_main::<$runtime>,
+                $crate::commands::desktop::quick_chat_get,
+                $crate::commands::desktop::quick_chat_set,
             ])
             .events(tauri_specta::collect_events![
                 $crate::events::SessionLocked,
                 $crate::events::TasksChanged,
                 $crate::events::ProvidersChanged,
                 $crate::events::AgentsChanged,
-                $crate::events::ThreadChanged
+                $crate::events::ThreadChanged,
+                $crate::desktop::OpenRequested,
+                $crate::desktop::QuickChatShown
             ])
     };
 }
@@ -125,6 +137,8 @@ pub struct AppOptions {
     pub password_params: PasswordParams,
     /// Where API keys go: the system keychain in the app, the keyring mock store in tests.
     pub secret_store: Arc<dyn SecretStore>,
+    /// Start in the tray with the main window hidden (`--hidden`: start at login does this).
+    pub start_hidden: bool,
 }
 
 impl Default for AppOptions {
@@ -132,15 +146,19 @@ impl Default for AppOptions {
     fn default() -> Self {
         let mut args = std::env::args_os().skip(1);
         let mut from_args = None;
+        let mut start_hidden = false;
         while let Some(arg) = args.next() {
             if arg == "--data-dir" {
                 from_args = args.next().map(PathBuf::from);
+            } else if arg == "--hidden" {
+                start_hidden = true;
             }
         }
         Self {
             data_dir: from_args.or_else(|| std::env::var_os("KICKSTART_DATA_DIR").map(PathBuf::from)),
             password_params: PasswordParams::production(),
             secret_store: Arc::new(KeyringStore::system()),
+            start_hidden,
         }
     }
 }
@@ -181,13 +199,15 @@ pub fn build_app<R: Runtime>(
         secret_store: options.secret_store,
         ..CoreConfig::new(data_dir.join("kickstart.db"))
     };
-    let core = Arc::new(tauri::async_runtime::block_on(async {
+    let (core, desktop_settings) = tauri::async_runtime::block_on(async {
         let core = Core::open(config).await?;
         // Nothing streams yet: an answer marked streaming was cut off by the last shutdown.
         core.chat().recover_interrupted().await?;
-        Ok::<_, kickstart_core::CoreError>(core)
-    })?);
+        let desktop_settings = core.desktop().settings().await?;
+        Ok::<_, kickstart_core::CoreError>((Arc::new(core), desktop_settings))
+    })?;
     tracing::info!(data_dir = %data_dir.display(), "core ready");
+    app.manage(desktop::DesktopState::new(desktop_settings));
     let mcp_http = Arc::new(kickstart_core::mcp::http::HttpServer::default());
     app.manage(AppState { core: core.clone(), mcp_http: mcp_http.clone() });
     spawn_mcp_http(core.clone(), mcp_http);
@@ -219,6 +239,57 @@ fn spawn_idle_lock<R: Runtime>(app: tauri::AppHandle<R>, core: Arc<Core>) {
     });
 }
 
+/// The plugins of the real app. Not in the command tests: the global shortcut needs a display,
+/// single-instance a session bus.
+fn with_desktop_plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
+    use tauri_plugin_global_shortcut::ShortcutState;
+    use tauri_plugin_window_state::StateFlags;
+    builder
+        // First, so a second launch is handed over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Err(error) = desktop::perform(app, desktop::DesktopAction::ShowWindow) {
+                tracing::warn!(error = %error.message, "could not show the window for a second launch");
+            }
+        }))
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                // Size and place only: whether the window shows is the app's decision (--hidden).
+                .with_state_flags(StateFlags::all() - StateFlags::VISIBLE)
+                .with_denylist(&[desktop::QUICK])
+                .build(),
+        )
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(|app, _shortcut, event| {
+                    if event.state == ShortcutState::Pressed {
+                        if let Err(error) = desktop::perform(app, desktop::DesktopAction::QuickChat) {
+                            tracing::warn!(error = %error.message, "the quick chat shortcut failed");
+                        }
+                    }
+                })
+                .build(),
+        )
+        .plugin(tauri_plugin_notification::init())
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .args(["--hidden"])
+                .app_name("KickStartMyAI")
+                .build(),
+        )
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let keep_running = match window.label() {
+                    desktop::MAIN => desktop::on_main_close_requested(window.app_handle()),
+                    desktop::QUICK => window.hide().is_ok(),
+                    _ => false,
+                };
+                if keep_running {
+                    api.prevent_close();
+                }
+            }
+        })
+}
+
 /// Starts the desktop app.
 pub fn run() {
     let context = tauri::generate_context!();
@@ -230,14 +301,35 @@ pub fn run() {
         std::process::exit(code);
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
-    match build_app(tauri::Builder::default(), context, specta_builder!(tauri::Wry), AppOptions::default()) {
-        Ok(app) => app.run(move |_, _| {
+    let options = AppOptions::default();
+    let start_hidden = options.start_hidden;
+    let builder = with_desktop_plugins(tauri::Builder::default());
+    match build_app(builder, context, specta_builder!(tauri::Wry), options) {
+        Ok(app) => app.run(move |app, event| {
             let _ = &log_guard; // kept alive as long as the app runs
+            if let tauri::RunEvent::Ready = event {
+                on_ready(app, start_hidden);
+            }
         }),
         Err(error) => {
             tracing::error!(%error, "could not start");
             eprintln!("KickStartMyAI could not start: {error}");
             std::process::exit(1);
+        }
+    }
+}
+
+/// Once the event loop runs: the tray, the shortcut, the due-task watch, and the main window
+/// (created hidden so a start at login stays in the tray).
+fn on_ready(app: &tauri::AppHandle, start_hidden: bool) {
+    if let Err(error) = tray::create(app) {
+        tracing::warn!(%error, "could not put the icon in the tray");
+    }
+    desktop::apply_at_start(app);
+    notify::spawn_due_watch(app.clone());
+    if !start_hidden {
+        if let Err(error) = desktop::show_main(app, None) {
+            tracing::warn!(error = %error.message, "could not show the main window");
         }
     }
 }

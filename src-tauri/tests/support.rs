@@ -31,6 +31,7 @@ impl TestApp {
             data_dir: Some(dir.path().to_owned()),
             password_params: PasswordParams::fast_for_tests(),
             secret_store: Arc::new(KeyringStore::mock()),
+            start_hidden: false,
         };
         let app = build_app(mock_builder(), mock_context(noop_assets()), specta_builder!(MockRuntime), options)
             .expect("the app builds on the mock runtime");

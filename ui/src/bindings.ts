@@ -158,12 +158,28 @@ export const commands = {
 	 *  profile's MCP servers' tools.
 	 */
 	toolsList: () => typedError<ToolInfo[], IpcError>(__TAURI_INVOKE("tools_list")),
+	/**  The desktop settings in effect, and whether the shortcut works. */
+	desktopStatus: () => typedError<DesktopStatus, IpcError>(__TAURI_INVOKE("desktop_status")),
+	/**  Changes the desktop settings; a shortcut another app holds is refused and nothing changes. */
+	desktopUpdate: (settings: DesktopSettings) => typedError<DesktopStatus, IpcError>(__TAURI_INVOKE("desktop_update", { settings })),
+	/**  Does what a tray menu item does. */
+	desktopPerform: (action: DesktopAction) => typedError<null, IpcError>(__TAURI_INVOKE("desktop_perform", { action })),
+	/**  Hides the quick chat (Escape). */
+	quickChatHide: () => typedError<null, IpcError>(__TAURI_INVOKE("quick_chat_hide")),
+	/**  Hides the quick chat and continues its thread in the main window. */
+	quickChatOpenInMain: (threadId: ThreadId) => typedError<null, IpcError>(__TAURI_INVOKE("quick_chat_open_in_main", { threadId })),
+	/**  The agent and thread the quick chat continues with. */
+	quickChatGet: () => typedError<QuickChat, IpcError>(__TAURI_INVOKE("quick_chat_get")),
+	/**  Chooses the quick chat's agent and thread (a new thread: none). */
+	quickChatSet: (quickChat: QuickChat) => typedError<QuickChat, IpcError>(__TAURI_INVOKE("quick_chat_set", { quickChat })),
 };
 
 /** Events */
 export const events = {
 	agentsChanged: makeEvent<AgentsChanged, AgentsChanged>("agents-changed"),
+	openRequested: makeEvent<OpenRequested, OpenRequested>("open-requested"),
 	providersChanged: makeEvent<ProvidersChanged, ProvidersChanged>("providers-changed"),
+	quickChatShown: makeEvent<QuickChatShown, QuickChatShown>("quick-chat-shown"),
 	sessionLocked: makeEvent<SessionLocked, SessionLocked>("session-locked"),
 	tasksChanged: makeEvent<TasksChanged, TasksChanged>("tasks-changed"),
 	threadChanged: makeEvent<ThreadChanged, ThreadChanged>("thread-changed"),
@@ -322,6 +338,46 @@ export type CreateProfileInput = {
 	displayName: string,
 	password: string,
 	role: Role,
+};
+
+/**  What the tray menu and the shortcut can ask for. */
+export type DesktopAction = 
+/**  Show the quick chat, or hide it when it is in front. */
+"quickChat" | 
+/**  Show the main window on the Tasks page with the quick-add field focused. */
+"newTask" | 
+/**  Show and focus the main window. */
+"showWindow" | 
+/**  Lock the session in every window. */
+"lock" | 
+/**  Quit the app (closing the main window only hides it). */
+"quit";
+
+/**
+ *  The installation's desktop settings: they apply before anyone signs in (the tray, closing
+ *  the window), so they belong to the computer, not to a profile.
+ */
+export type DesktopSettings = {
+	/**
+	 *  The global shortcut that shows or hides the quick chat, in the shortcut plugin's syntax
+	 *  ("CommandOrControl+Shift+Space"); `None` = no shortcut.
+	 */
+	quickChatShortcut?: string | null,
+	/**  Closing the main window keeps the app running in the tray. */
+	closeToTray?: boolean,
+	/**  The person was told once that closing keeps the app in the tray. */
+	closeToTrayExplained?: boolean,
+	/**  A desktop notification when a task with a time falls due. */
+	dueNotifications?: boolean,
+	/**  Start the app (in the tray) when the person logs in to the computer. */
+	startAtLogin?: boolean,
+};
+
+/**  The desktop settings as Settings → Desktop shows them. */
+export type DesktopStatus = {
+	settings: DesktopSettings,
+	/**  Why the shortcut is not working (taken by another app, say), if it is not. */
+	shortcutError: string | null,
 };
 
 /**  A due date: a local calendar day, and optionally a local time. */
@@ -576,6 +632,18 @@ export type NewTask = {
 	recurrence: string | null,
 };
 
+/**  Sent to the main window: show this. */
+export type OpenRequested = OpenTarget;
+
+/**  What the main window should open when it is asked to show something. */
+export type OpenTarget = 
+/**  A conversation (the quick chat's "Open in main window"). */
+{ kind: "thread"; threadId: ThreadId } | 
+/**  A task (a due-task notification was clicked). */
+{ kind: "task"; taskId: TaskId } | 
+/**  The quick-add field of the Tasks page (the tray's "New task"). */
+{ kind: "newTask" };
+
 /**  How urgent: p1 most, p4 (the default) least. */
 export type Priority = "p1" | "p2" | "p3" | "p4";
 
@@ -670,6 +738,17 @@ export type QuickAddSpan = {
 	/**  What they mean, for the chip: "Tomorrow 17:00", "P1", "#home". */
 	label: string,
 };
+
+/**  What the quick chat window continues with. */
+export type QuickChat = {
+	/**  The agent it talks to; `None` = the Task assistant. */
+	agentId: AgentId | null,
+	/**  The thread it continues; `None` = the next message starts a new one. */
+	threadId: ThreadId | null,
+};
+
+/**  Sent to the quick chat window each time it is shown: focus the input, catch up. */
+export type QuickChatShown = null;
 
 /**  A task's recurrence as the UI sees it. */
 export type Recurrence = {

@@ -8,12 +8,14 @@ pub mod agents;
 pub mod auth;
 pub mod chat;
 pub mod clock;
+pub mod desktop;
 mod error;
 pub mod ids;
 pub mod mcp;
 pub mod profiles;
 pub mod providers;
 pub mod secrets;
+mod settings;
 pub mod store;
 pub mod tasks;
 pub mod threads;
@@ -166,6 +168,11 @@ impl Core {
     /// The external MCP servers whose tools the profile's agents may use.
     pub fn mcp_servers(&self) -> mcp::McpServers<'_> {
         mcp::McpServers::new(self)
+    }
+
+    /// The installation's desktop settings and each profile's quick chat.
+    pub fn desktop(&self) -> desktop::Desktop<'_> {
+        desktop::Desktop::new(self)
     }
 
     /// Where the profile's API keys are kept.

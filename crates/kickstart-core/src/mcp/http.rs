@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::ToolServer;
 use crate::auth::Session;
-use crate::{time, Core, CoreError};
+use crate::{Core, CoreError};
 
 /// The port used unless the person picks another.
 pub const DEFAULT_PORT: u16 = 39217;
@@ -50,13 +50,9 @@ pub struct HttpStatus {
     pub error: Option<String>,
 }
 
-/// Reads and saves the HTTP server's settings (an installation's, not a profile's).
+/// Reads the HTTP server's settings (an installation's, not a profile's).
 pub async fn settings(core: &Core) -> Result<HttpSettings, CoreError> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM app_settings WHERE key = ?1")
-        .bind(SETTINGS_KEY)
-        .fetch_optional(core.db.pool())
-        .await?;
-    Ok(value.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+    crate::settings::read(core, SETTINGS_KEY).await
 }
 
 /// Saves the settings (administrators only); [`HttpServer::apply`] puts them into effect.
@@ -65,17 +61,7 @@ pub async fn save_settings(core: &Core, session: &Session, settings: HttpSetting
     if settings.port < 1024 {
         return Err(CoreError::validation("port", "Use a port from 1024 to 65535."));
     }
-    let value = serde_json::to_string(&settings).unwrap_or_default();
-    sqlx::query(
-        "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    )
-    .bind(SETTINGS_KEY)
-    .bind(value)
-    .bind(time::to_db(core.clock.now()))
-    .execute(core.db.pool())
-    .await?;
-    Ok(())
+    crate::settings::write(core, SETTINGS_KEY, &settings).await
 }
 
 /// The running server, if any: started and stopped as the settings say.
