@@ -29,6 +29,11 @@ xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- bash -c '
       string:org.freedesktop.secrets > /dev/null 2>&1 && break
     sleep 0.1
   done
+  # A tray host for the tray icon and a notification server for due-task notifications, as a
+  # desktop has them (tests/e2e/test_desktop.py clicks both).
+  trayer --edge top --align right --widthtype request --height 28 --transparent false --tint 0x333333 \
+    > target/trayer.log 2>&1 &
+  dunst > target/dunst.log 2>&1 &
   tauri-driver --port 4444 --native-port 4445 > target/tauri-driver.log 2>&1 & driver=$!
   for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
   rc=0

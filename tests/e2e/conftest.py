@@ -1,6 +1,7 @@
 """WebDriver session against the real app binary, started by tauri-driver (see scripts/e2e.sh)."""
 
 import contextlib
+import json
 import os
 import re
 import select
@@ -118,6 +119,31 @@ class App:
         return path
 
 
+def text_of(element: WebElement) -> str:
+    """An element's text as the DOM has it (see App.text)."""
+    return element.get_property("textContent") or ""
+
+
+def set_theme(app: App, theme: str) -> None:
+    """Chooses the theme in Settings → Appearance and waits until it applies."""
+    app.click("nav-settings")
+    app.click("settings-tab-appearance")
+    app.choose(f"theme-{theme}")
+    app.wait_theme(theme)
+
+
+def add_scripted_provider(app: App, url: str) -> None:
+    """Settings → Providers: the scripted LLM server at `url` as a custom connection, the default."""
+    app.click("nav-settings")
+    app.click("settings-tab-providers")
+    app.click("providers-add")
+    app.find("provider-dialog")
+    app.choose("provider-preset-custom")
+    app.fill("provider-dialog", name="Scripted server", baseUrl=url, defaultModel="scripted-small")
+    app.click("provider-save")
+    WebDriverWait(app.driver, 10).until(lambda _: app.absent("provider-dialog"))
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """The app on a data folder of its own: every test module starts at the first-run screen."""
@@ -157,3 +183,30 @@ def llm_server(*args: str):
             server.wait()
         server.stdin.close()
         server.stdout.close()
+
+
+class Llm:
+    """The scripted LLM server of a test module; what it answers is changed through its stdin."""
+
+    def __init__(self, process, url: str):
+        self.process = process
+        self.url = url
+
+    def answer(self, pieces: list[str], delay_ms: int = 0) -> None:
+        """The answer every following chat request gets."""
+        self._send({"pieces": pieces, "delayMs": delay_ms})
+
+    def queue(self, *answers: dict) -> None:
+        """The answers the next chat requests get, in order: {"text": [...], "toolCalls": [...]}."""
+        self._send({"queue": list(answers)})
+
+    def _send(self, command: dict) -> None:
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        time.sleep(0.2)  # the server reads its input on another thread
+
+
+@pytest.fixture(scope="module")
+def llm():
+    with llm_server() as (process, url):
+        yield Llm(process, url)

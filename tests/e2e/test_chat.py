@@ -6,12 +6,10 @@ web view.
 The server's answer is changed between steps through its standard input (one JSON line each).
 """
 
-import json
 import re
 import time
 
-import pytest
-from conftest import llm_server as start_llm_server
+from conftest import add_scripted_provider, set_theme, text_of
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -27,31 +25,6 @@ HOSTILE = (
     '<a href="javascript:window.__pwned=4">raw link</a>\n\n'
     "```js\nwindow.__pwned = 5;\n```\n"
 )
-
-
-class Llm:
-    def __init__(self, process, url: str):
-        self.process = process
-        self.url = url
-
-    def answer(self, pieces: list[str], delay_ms: int = 0) -> None:
-        """The answer every following chat request gets."""
-        self.process.stdin.write(json.dumps({"pieces": pieces, "delayMs": delay_ms}) + "\n")
-        self.process.stdin.flush()
-        time.sleep(0.2)  # the server reads its input on another thread
-
-
-@pytest.fixture(scope="module")
-def llm():
-    with start_llm_server() as (process, url):
-        yield Llm(process, url)
-
-
-def set_theme(app, theme: str) -> None:
-    app.click("nav-settings")
-    app.click("settings-tab-appearance")
-    app.choose(f"theme-{theme}")
-    app.wait_theme(theme)
 
 
 def answers(app):
@@ -75,10 +48,6 @@ def wait_status(app, status: str, timeout: float = 20):
     return last_answer(app)
 
 
-def text_of(element) -> str:
-    return element.get_property("textContent") or ""
-
-
 def send(app, text: str) -> None:
     composer = app.find("composer")
     composer.send_keys(text)
@@ -90,14 +59,7 @@ def test_agent_chat_stop_regenerate_search_and_inert_markdown(app, llm):
     set_theme(app, "light")
 
     # A provider: the scripted server, with a default model.
-    app.click("nav-settings")
-    app.click("settings-tab-providers")
-    app.click("providers-add")
-    app.find("provider-dialog")
-    app.choose("provider-preset-custom")
-    app.fill("provider-dialog", name="Scripted server", baseUrl=llm.url, defaultModel="scripted-small")
-    app.click("provider-save")
-    WebDriverWait(app.driver, 10).until(lambda _: app.absent("provider-dialog"))
+    add_scripted_provider(app, llm.url)
 
     # An agent with a system prompt and a starter.
     app.click("nav-agents")

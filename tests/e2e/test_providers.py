@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import llm_server as start_llm_server
+from conftest import llm_server as start_llm_server, set_theme
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -41,13 +41,6 @@ def llm_server():
         assert status_of(f"{base_url}/models", WRONG_KEY) == 401
         assert status_of(f"{base_url}/models", API_KEY) == 200
         yield base_url
-
-
-def set_theme(app, theme: str) -> None:
-    app.click("nav-settings")
-    app.click("settings-tab-appearance")
-    app.choose(f"theme-{theme}")
-    app.wait_theme(theme)
 
 
 def open_providers(app) -> None:

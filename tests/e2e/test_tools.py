@@ -8,11 +8,9 @@ The server's next answers are queued through its standard input (one JSON line e
 
 import json
 import sqlite3
-import time
 from pathlib import Path
 
-import pytest
-from conftest import llm_server as start_llm_server
+from conftest import add_scripted_provider, set_theme, text_of
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -20,28 +18,6 @@ from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PASSWORD = "correct horse battery"
-
-
-class Llm:
-    def __init__(self, process, url: str):
-        self.process = process
-        self.url = url
-
-    def queue(self, *answers: dict) -> None:
-        """The answers the next chat requests get, in order: {"text": [...], "toolCalls": [...]}."""
-        self.process.stdin.write(json.dumps({"queue": list(answers)}) + "\n")
-        self.process.stdin.flush()
-        time.sleep(0.2)  # the server reads its input on another thread
-
-
-@pytest.fixture(scope="module")
-def llm():
-    with start_llm_server() as (process, url):
-        yield Llm(process, url)
-
-
-def text_of(element) -> str:
-    return element.get_property("textContent") or ""
 
 
 def answers(app):
@@ -85,13 +61,6 @@ def task_id(app, title: str) -> str:
     return row[0]
 
 
-def set_theme(app, theme: str) -> None:
-    app.click("nav-settings")
-    app.click("settings-tab-appearance")
-    app.choose(f"theme-{theme}")
-    app.wait_theme(theme)
-
-
 def test_offline_assistant_then_tool_calls_and_an_approval(app, llm):
     app.register_first_profile("tia", "Tia Tools", PASSWORD)
     set_theme(app, "light")
@@ -111,14 +80,7 @@ def test_offline_assistant_then_tool_calls_and_an_approval(app, llm):
     app.shot("47-offline-assistant-light")
 
     # A provider: the scripted server, which answers with the tool calls a model would make.
-    app.click("nav-settings")
-    app.click("settings-tab-providers")
-    app.click("providers-add")
-    app.find("provider-dialog")
-    app.choose("provider-preset-custom")
-    app.fill("provider-dialog", name="Scripted server", baseUrl=llm.url, defaultModel="scripted-small")
-    app.click("provider-save")
-    WebDriverWait(app.driver, 10).until(lambda _: app.absent("provider-dialog"))
+    add_scripted_provider(app, llm.url)
 
     llm.queue(
         {

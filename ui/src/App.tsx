@@ -1,14 +1,15 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { Button, Spinner } from "./components/ui";
 import { ErrorBoundary } from "./components/ErrorBoundary";
-import { useAuthStatus, useSessionGuards } from "./features/auth/api";
+import { useAuthStatus, useResyncSession, useSessionGuards } from "./features/auth/api";
 import { LockScreen } from "./features/auth/LockScreen";
 import { LoginPage } from "./features/auth/LoginPage";
 import { RecoverPage } from "./features/auth/RecoverPage";
 import { RegisterPage } from "./features/auth/RegisterPage";
 import { AppFrame } from "./features/shell/AppFrame";
 import { formErrors } from "./lib/forms";
+import { useFollowTheme } from "./lib/theme/theme";
 
 /** The main window: providers, the error boundary, and the boot gate. */
 export function App({ queryClient }: { queryClient: QueryClient }) {
@@ -27,7 +28,15 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
  */
 function Gate() {
   useSessionGuards();
+  useFollowTheme();
   const status = useAuthStatus();
+  // The quick chat window can unlock the session (or see it end): coming back here, check.
+  const resync = useResyncSession();
+  useEffect(() => {
+    const onFocus = () => void resync();
+    window.addEventListener("focus", onFocus);
+    return () => window.removeEventListener("focus", onFocus);
+  }, [resync]);
 
   if (status.isPending) {
     return (

@@ -362,15 +362,15 @@ export type DesktopSettings = {
 	 *  The global shortcut that shows or hides the quick chat, in the shortcut plugin's syntax
 	 *  ("CommandOrControl+Shift+Space"); `None` = no shortcut.
 	 */
-	quickChatShortcut?: string | null,
+	quickChatShortcut: string | null,
 	/**  Closing the main window keeps the app running in the tray. */
-	closeToTray?: boolean,
+	closeToTray: boolean,
 	/**  The person was told once that closing keeps the app in the tray. */
-	closeToTrayExplained?: boolean,
+	closeToTrayExplained: boolean,
 	/**  A desktop notification when a task with a time falls due. */
-	dueNotifications?: boolean,
+	dueNotifications: boolean,
 	/**  Start the app (in the tray) when the person logs in to the computer. */
-	startAtLogin?: boolean,
+	startAtLogin: boolean,
 };
 
 /**  The desktop settings as Settings → Desktop shows them. */

@@ -1,6 +1,9 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { App } from "./App";
+import { QUICK_WINDOW } from "./features/desktop/api";
+import { QuickChatApp } from "./features/desktop/QuickChatApp";
 import { createQueryClient } from "./lib/ipc";
 import { applyTheme, readThemePreference } from "./lib/theme/theme";
 import "./styles/tokens.css";
@@ -13,6 +16,7 @@ import "./styles/markdown.css";
 import "./styles/chat.css";
 import "./styles/agents.css";
 import "./styles/mcp.css";
+import "./styles/desktop.css";
 
 // Before the first render, so the window never flashes the wrong theme (the CSP forbids an
 // inline script in index.html for this).
@@ -21,8 +25,22 @@ applyTheme(readThemePreference());
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
+/** Both windows load this page; the quick chat window gets its own small app. */
+function windowLabel(): string {
+  try {
+    return getCurrentWindow().label;
+  } catch {
+    return "main"; // outside Tauri (a plain browser): the main app
+  }
+}
+
+const queryClient = createQueryClient();
 createRoot(root).render(
   <StrictMode>
-    <App queryClient={createQueryClient()} />
+    {windowLabel() === QUICK_WINDOW ? (
+      <QuickChatApp queryClient={queryClient} />
+    ) : (
+      <App queryClient={queryClient} />
+    )}
   </StrictMode>,
 );

@@ -22,7 +22,7 @@ const MAX_SHORTCUT_CHARS: usize = 64;
 /// The installation's desktop settings: they apply before anyone signs in (the tray, closing
 /// the window), so they belong to the computer, not to a profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct DesktopSettings {
     /// The global shortcut that shows or hides the quick chat, in the shortcut plugin's syntax
     /// ("CommandOrControl+Shift+Space"); `None` = no shortcut.

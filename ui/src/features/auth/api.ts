@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useCallback, useEffect } from "react";
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import {
   commands,
@@ -96,6 +96,21 @@ export function useSessionGuards() {
       unsubscribe();
       unlisten?.();
     };
+  }, [client]);
+}
+
+/**
+ * Asks Rust again who is signed in and follows it: another window may have unlocked, locked,
+ * logged out or switched profile meanwhile. A different profile drops this window's cached data.
+ */
+export function useResyncSession() {
+  const client = useQueryClient();
+  return useCallback(async () => {
+    const result = await commands.authStatus().catch(() => null);
+    if (result?.status !== "ok") return;
+    const before = client.getQueryData<AppStatus>(authKeys.status);
+    if (before?.session?.profile.id !== result.data.session?.profile.id) forgetProfileData(client);
+    client.setQueryData<AppStatus>(authKeys.status, result.data);
   }, [client]);
 }
 

@@ -13,7 +13,7 @@ import {
 import { formErrors } from "../../lib/forms";
 import { isAppError } from "../../lib/ipc";
 import { useDebounced } from "../../lib/useDebounced";
-import { useAgents, useAgentsChangedListener, type Agent, type AgentStarter } from "../agents/api";
+import { useAgents, useAgentsChangedListener, type AgentStarter } from "../agents/api";
 import { AgentAvatar } from "../agents/appearance";
 import { starterVariables } from "../agents/starters";
 import {
@@ -35,7 +35,7 @@ import { ActivityPanel } from "./ActivityPanel";
 import { Composer } from "./Composer";
 import { describeChatError, type ChatFix } from "./describe";
 import type { AgentLook } from "./Message";
-import { AgentPicker, NewChatIntro, StarterDialog } from "./NewChat";
+import { AgentPicker, defaultAgent, NewChatIntro, StarterDialog } from "./NewChat";
 import { ProblemNotice } from "./Problem";
 import { ThreadList } from "./ThreadList";
 import { Transcript } from "./Transcript";
@@ -43,6 +43,8 @@ import { Transcript } from "./Transcript";
 export type ChatPageProps = {
   /** Open a new chat with this agent (from the Agents page's Chat button). */
   initialAgentId?: string | null;
+  /** Open this conversation (from the quick chat). */
+  initialThreadId?: string | null;
   onOpenProviders: () => void;
   onOpenAgents: () => void;
 };
@@ -56,21 +58,17 @@ type Problem = { view: string; error: unknown; retry?: () => void };
 
 const ALL_AGENTS = { search: null, includeArchived: false };
 
-/** The agent a new chat starts with: the one asked for, else the built-in one, else the first. */
-function defaultAgent(agents: readonly Agent[], wanted: string | null): Agent | undefined {
-  return (
-    agents.find((agent) => agent.id === wanted) ??
-    agents.find((agent) => agent.builtIn) ??
-    agents[0]
-  );
-}
-
 /** Conversations on the left, the open one in the middle, its activity on the right. */
-export function ChatPage({ initialAgentId = null, onOpenProviders, onOpenAgents }: ChatPageProps) {
+export function ChatPage({
+  initialAgentId = null,
+  initialThreadId = null,
+  onOpenProviders,
+  onOpenAgents,
+}: ChatPageProps) {
   useThreadChangedListener();
   useAgentsChangedListener();
   const chat = useChatStream();
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(initialThreadId);
   const [pickedAgentId, setPickedAgentId] = useState<string | null>(initialAgentId);
   const [search, setSearch] = useState("");
   const searchText = useDebounced(search.trim(), 200);

@@ -19,6 +19,8 @@ export type ComposerProps = {
   textareaRef: RefObject<HTMLTextAreaElement | null>;
   /** Shown at the start of the bar under the text (the agent picker of a new chat). */
   leading?: ReactNode;
+  /** The keys hint, where Escape means something else than "stop" (the quick chat hides). */
+  hint?: ReactNode;
 };
 
 /** Where a message is written: Enter sends, Shift+Enter starts a new line, Escape stops. */
@@ -33,6 +35,7 @@ export function Composer({
   placeholder,
   textareaRef,
   leading,
+  hint,
 }: ComposerProps) {
   useLayoutEffect(() => {
     const textarea = textareaRef.current;
@@ -69,11 +72,15 @@ export function Composer({
       <div className="composer-bar">
         <div className="composer-leading">{leading}</div>
         <span className="composer-hint">
-          <Kbd>Enter</Kbd> to send · <Kbd>Shift+Enter</Kbd> new line
-          {streaming && (
+          {hint ?? (
             <>
-              {" "}
-              · <Kbd>Esc</Kbd> to stop
+              <Kbd>Enter</Kbd> to send · <Kbd>Shift+Enter</Kbd> new line
+              {streaming && (
+                <>
+                  {" "}
+                  · <Kbd>Esc</Kbd> to stop
+                </>
+              )}
             </>
           )}
         </span>

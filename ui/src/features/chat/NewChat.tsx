@@ -5,6 +5,15 @@ import type { Agent, AgentStarter } from "../agents/api";
 import { AgentAvatar } from "../agents/appearance";
 import { fillStarter, starterVariables } from "../agents/starters";
 
+/** The agent a new chat starts with: the one asked for, else the built-in one, else the first. */
+export function defaultAgent(agents: readonly Agent[], wanted: string | null): Agent | undefined {
+  return (
+    agents.find((agent) => agent.id === wanted) ??
+    agents.find((agent) => agent.builtIn) ??
+    agents[0]
+  );
+}
+
 /** Chooses the agent of a new chat. */
 export function AgentPicker({
   agents,

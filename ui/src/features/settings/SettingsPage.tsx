@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Blocks, Cable, Palette, Plug, User, Users } from "lucide-react";
+import { Blocks, Cable, Monitor, Palette, Plug, User, Users } from "lucide-react";
 import { TabPanel, Tabs, type TabItem } from "../../components/ui";
 import type { SessionInfo } from "../auth/api";
 import { McpTab } from "../mcp/McpTab";
@@ -7,10 +7,11 @@ import { ToolServersTab } from "../mcp/ToolServersTab";
 import { ProfilesTab } from "../profiles/ProfilesTab";
 import { ProvidersTab } from "../providers/ProvidersTab";
 import { AppearanceTab } from "./AppearanceTab";
+import { DesktopTab } from "./DesktopTab";
 import { ProfileTab } from "./ProfileTab";
 
 export type SettingsTab =
-  "profile" | "providers" | "toolServers" | "mcp" | "appearance" | "profiles";
+  "profile" | "providers" | "toolServers" | "mcp" | "desktop" | "appearance" | "profiles";
 type Tab = SettingsTab;
 
 export function SettingsPage({
@@ -39,6 +40,12 @@ export function SettingsPage({
       testId: "settings-tab-tool-servers",
     },
     { id: "mcp", label: "MCP", icon: <Cable size={15} />, testId: "settings-tab-mcp" },
+    {
+      id: "desktop",
+      label: "Desktop",
+      icon: <Monitor size={15} />,
+      testId: "settings-tab-desktop",
+    },
     {
       id: "appearance",
       label: "Appearance",
@@ -71,6 +78,7 @@ export function SettingsPage({
         {current === "providers" && <ProvidersTab />}
         {current === "toolServers" && <ToolServersTab />}
         {current === "mcp" && <McpTab />}
+        {current === "desktop" && <DesktopTab />}
         {current === "appearance" && <AppearanceTab />}
         {current === "profiles" && <ProfilesTab session={session} />}
       </TabPanel>

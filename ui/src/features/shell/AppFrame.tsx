@@ -12,6 +12,7 @@ import {
 } from "../auth/api";
 import { ChatPage } from "../chat/ChatPage";
 import { SettingsPage, type SettingsTab } from "../settings/SettingsPage";
+import { useOpenRequests, type OpenTarget } from "../desktop/api";
 import { useTasksChangedListener } from "../tasks/api";
 import { TasksPage } from "../tasks/TasksPage";
 
@@ -27,6 +28,11 @@ type Route = {
   page: Page;
   visit: number;
   chatAgentId?: string;
+  /** A conversation to open (the quick chat's "Open in main window"). */
+  chatThreadId?: string;
+  /** A task to open (a due-task notification), or the quick-add field to focus (the tray). */
+  taskId?: string;
+  newTask?: boolean;
   settingsTab?: SettingsTab;
 };
 
@@ -69,6 +75,12 @@ export function AppFrame({ session }: { session: SessionInfo }) {
   // Tasks change from chat (an agent's tool calls) and other windows while the Tasks page is not
   // shown: its cached lists must still learn of it, so the listener lives as long as the frame.
   useTasksChangedListener();
+  // The tray, a notification or the quick chat asks this window to show something.
+  useOpenRequests((target: OpenTarget) => {
+    if (target.kind === "thread") go({ page: "chat", chatThreadId: target.threadId });
+    else if (target.kind === "task") go({ page: "tasks", taskId: target.taskId });
+    else go({ page: "tasks", newTask: true });
+  });
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -151,14 +163,22 @@ export function AppFrame({ session }: { session: SessionInfo }) {
         >
           {page === "chat" && (
             <ChatPage
-              // A "Chat" from the Agents page opens a fresh new chat with that agent.
-              key={route.chatAgentId ? route.visit : "chat"}
+              // A "Chat" from the Agents page opens a fresh new chat with that agent; the quick
+              // chat's "Open in main window" opens its thread.
+              key={route.chatAgentId || route.chatThreadId ? route.visit : "chat"}
               initialAgentId={route.chatAgentId ?? null}
+              initialThreadId={route.chatThreadId ?? null}
               onOpenProviders={() => go({ page: "settings", settingsTab: "providers" })}
               onOpenAgents={() => go({ page: "agents" })}
             />
           )}
-          {page === "tasks" && <TasksPage />}
+          {page === "tasks" && (
+            <TasksPage
+              key={route.taskId || route.newTask ? route.visit : "tasks"}
+              initialTaskId={route.taskId ?? null}
+              focusQuickAdd={route.newTask ?? false}
+            />
+          )}
           {page === "agents" && (
             <AgentsPage onChat={(agentId) => go({ page: "chat", chatAgentId: agentId })} />
           )}

@@ -158,7 +158,14 @@ function isEditable(target: EventTarget | null): boolean {
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /** The to-do list: views and tags on the left, quick add and the list, details on the right. */
-export function TasksPage() {
+export type TasksPageProps = {
+  /** Open this task's details (a due-task notification was clicked). */
+  initialTaskId?: string | null;
+  /** Put the cursor in the quick-add field (the tray's "New task"). */
+  focusQuickAdd?: boolean;
+};
+
+export function TasksPage({ initialTaskId = null, focusQuickAdd = false }: TasksPageProps = {}) {
   const [view, setView] = useState<TaskView>("inbox");
   const [tag, setTag] = useState<string | null>(null);
   const [priority, setPriority] = useState<Priority | null>(null);
@@ -183,7 +190,7 @@ export function TasksPage() {
   const [focusIndex, setFocusIndex] = useState(0);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [anchorId, setAnchorId] = useState<string | null>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(initialTaskId);
   const [toast, setToast] = useState<ToastState | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [confirmEmpty, setConfirmEmpty] = useState(false);
@@ -192,6 +199,10 @@ export function TasksPage() {
   const searchRef = useRef<HTMLInputElement>(null);
   const quickAddRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (focusQuickAdd) quickAddRef.current?.focus();
+  }, [focusQuickAdd]);
 
   const focusList = () => listRef.current?.querySelector<HTMLElement>('[role="listbox"]')?.focus();
 

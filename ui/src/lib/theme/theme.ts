@@ -33,18 +33,12 @@ export function applyTheme(preference: ThemePreference): void {
   document.documentElement.dataset.theme = resolveTheme(preference);
 }
 
-/** The stored preference, a setter that persists and applies it, and live system following. */
+/** The stored preference, and a setter that persists and applies it. */
 export function useThemePreference(): [ThemePreference, (next: ThemePreference) => void] {
   const [preference, setPreference] = useState<ThemePreference>(readThemePreference);
 
-  useEffect(() => {
-    applyTheme(preference);
-    if (preference !== "system" || typeof window.matchMedia !== "function") return;
-    const media = window.matchMedia(DARK_QUERY);
-    const onChange = () => applyTheme("system");
-    media.addEventListener("change", onChange);
-    return () => media.removeEventListener("change", onChange);
-  }, [preference]);
+  // Following the system as it changes is useFollowTheme's job (mounted in every window).
+  useEffect(() => applyTheme(preference), [preference]);
 
   const update = useCallback((next: ThemePreference) => {
     try {
@@ -56,4 +50,24 @@ export function useThemePreference(): [ThemePreference, (next: ThemePreference) 
   }, []);
 
   return [preference, update];
+}
+
+/**
+ * Keeps this window's theme current wherever the page is: when another window (the quick chat,
+ * the main window) stores a new preference, and when the system switches light/dark.
+ */
+export function useFollowTheme(): void {
+  useEffect(() => {
+    const reapply = () => applyTheme(readThemePreference());
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === THEME_STORAGE_KEY) reapply();
+    };
+    window.addEventListener("storage", onStorage);
+    const media = typeof window.matchMedia === "function" ? window.matchMedia(DARK_QUERY) : null;
+    media?.addEventListener("change", reapply);
+    return () => {
+      window.removeEventListener("storage", onStorage);
+      media?.removeEventListener("change", reapply);
+    };
+  }, []);
 }

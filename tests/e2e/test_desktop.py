@@ -1,0 +1,216 @@
+"""The app on the desktop, in a real X session: the tray menu in a real tray host (trayer),
+clicked with xdotool; the quick chat window (a second WebDriver window) summoned from the tray,
+the global shortcut and its command, streaming an answer and continuing it in the main window;
+the lock prompt instead of data; a due task's notification shown by a real notification server
+(dunst) and clicked open.
+
+Window visibility is asked of the X server (`xdotool search --onlyvisible`), not of the page.
+"""
+
+import subprocess
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from conftest import SHOTS, add_scripted_provider, set_theme, text_of
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "correct horse battery"
+QUICK_TITLE = "KickStartMyAI quick chat"
+ANSWER = [f"piece{i} " for i in range(60)]  # 60 pieces 30 ms apart: about two seconds
+
+
+def x(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["xdotool", *args], capture_output=True, text=True, timeout=10)
+
+
+def quick_visible() -> bool:
+    return x("search", "--onlyvisible", "--name", QUICK_TITLE).returncode == 0
+
+
+def wait_quick_visible(app, visible: bool, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while quick_visible() != visible:
+        if time.monotonic() > deadline:
+            screen("FAILED-quick-visible")
+            raise AssertionError(f"the quick chat window should be {'shown' if visible else 'hidden'}")
+        time.sleep(0.1)
+
+
+def screen(name: str) -> Path:
+    """The whole X screen (the tray menu and notifications are not in any web view)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=20)
+    return path
+
+
+def switch_to(app, label: str) -> None:
+    """Makes the window with this Tauri label the one WebDriver talks to."""
+    for handle in app.driver.window_handles:
+        app.driver.switch_to.window(handle)
+        if app.driver.execute_script("return window.__TAURI_INTERNALS__.metadata.currentWindow.label") == label:
+            return
+    raise AssertionError(f"no window labelled {label!r} among {len(app.driver.window_handles)}")
+
+
+def invoke(app, command: str, args: dict) -> None:
+    """Calls one of the app's commands from the current window, as its UI would."""
+    app.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(() => done(null), (e) => done(e));",
+        command,
+        args,
+    )
+
+
+def tray_menu(item: int) -> None:
+    """Opens the tray icon's menu with a click and picks the item-th entry (1 = Quick chat)."""
+    found = x("search", "--class", "trayer")
+    assert found.returncode == 0, "trayer (the tray host) is not running"
+    geometry = x("getwindowgeometry", "--shell", found.stdout.split()[-1]).stdout
+    values = dict(line.split("=", 1) for line in geometry.split() if "=" in line)
+    # The icon fills the right end of the panel.
+    cx = int(values["X"]) + int(values["WIDTH"]) - 14
+    cy = int(values["Y"]) + int(values["HEIGHT"]) // 2
+    x("mousemove", str(cx), str(cy), "click", "1")
+    time.sleep(0.8)
+    if item == 0:
+        return
+    x("key", *(["Down"] * item), "Return")
+
+
+def answers(app):
+    return app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="message-assistant"]')
+
+
+def wait_answer(app, status: str, timeout: float = 20):
+    WebDriverWait(app.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda _: answers(app) and answers(app)[-1].get_attribute("data-status") == status
+    )
+    return answers(app)[-1]
+
+
+def dunst_displayed() -> int:
+    result = subprocess.run(["dunstctl", "count", "displayed"], capture_output=True, text=True, timeout=10)
+    return int(result.stdout.strip() or 0)
+
+
+def test_tray_menu_quick_chat_and_open_in_main_window(app, llm):
+    app.register_first_profile("tess", "Tess Tray", PASSWORD)
+    set_theme(app, "light")
+    add_scripted_provider(app, llm.url)
+    app.click("nav-chat")
+
+    # The quick chat window was made at start, hidden.
+    assert not quick_visible(), "the quick chat starts hidden"
+
+    # The tray menu, in a real tray host: open it and look at it, then pick "Quick chat".
+    tray_menu(0)
+    screen("60-tray-menu")
+    x("key", "Down", "Return")
+    wait_quick_visible(app, True)
+
+    # It opens on the Task assistant with the input focused.
+    switch_to(app, "quick")
+    composer = app.find("composer")
+    WebDriverWait(app.driver, 5).until(lambda d: d.switch_to.active_element == composer)
+    assert "Task assistant" in text_of(app.find("agent-picker")), "the default agent is the Task assistant"
+
+    # An answer streams in, in the quick chat.
+    llm.answer(ANSWER, delay_ms=30)
+    composer.send_keys("What should I do first?" + Keys.ENTER)
+    streaming = wait_answer(app, "streaming")
+    WebDriverWait(app.driver, 10).until(lambda _: "piece3" in text_of(streaming))
+    done = wait_answer(app, "complete")
+    assert "piece59" in text_of(done)
+    app.shot("61-quick-chat-light")
+
+    # Escape hides it; the shortcut brings it back with the same conversation, focused.
+    app.find("composer").send_keys(Keys.ESCAPE)
+    wait_quick_visible(app, False)
+    x("key", "ctrl+shift+space")
+    wait_quick_visible(app, True)
+    assert "What should I do first?" in text_of(app.find("message-user")), "the quick chat keeps its thread"
+    WebDriverWait(app.driver, 5).until(lambda d: d.switch_to.active_element == app.find("composer"))
+
+    # "Open in main window": the quick chat hides and the main window shows that thread.
+    app.click("quick-open-main")
+    wait_quick_visible(app, False)
+    switch_to(app, "main")
+    WebDriverWait(app.driver, 10).until(
+        lambda _: "What should I do first?" in "".join(
+            text_of(m) for m in app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="message-user"]')
+        )
+    )
+    assert "piece59" in text_of(wait_answer(app, "complete"))
+
+    # Dark: the quick chat follows the theme chosen in the main window.
+    set_theme(app, "dark")
+    invoke(app, "desktop_perform", {"action": "quickChat"})
+    wait_quick_visible(app, True)
+    switch_to(app, "quick")
+    app.wait_theme("dark")
+    app.shot("62-quick-chat-dark")
+    app.find("composer").send_keys(Keys.ESCAPE)
+    wait_quick_visible(app, False)
+    switch_to(app, "main")
+    set_theme(app, "light")
+
+
+def test_a_locked_session_shows_the_unlock_prompt_in_the_quick_chat(app):
+    switch_to(app, "main")
+    app.click("lock-button")
+    app.find("lock-screen")
+
+    invoke(app, "desktop_perform", {"action": "quickChat"})
+    wait_quick_visible(app, True)
+    switch_to(app, "quick")
+    app.find("quick-lock")
+    assert app.absent("message-user") and app.absent("composer"), "a locked quick chat shows no data"
+    app.shot("63-quick-chat-locked")
+
+    # A wrong password is refused; the right one opens the conversation again.
+    password = app.find("quick-lock").find_element(By.CSS_SELECTOR, '[name="password"]')
+    password.send_keys("not the password" + Keys.ENTER)
+    WebDriverWait(app.driver, 10).until(lambda _: "password" in app.text("quick-lock").lower() and app.find("quick-lock"))
+    password.clear()
+    password.send_keys(PASSWORD + Keys.ENTER)
+    app.find("composer")
+    assert "What should I do first?" in text_of(app.find("message-user"))
+
+    # The main window, shown from the tray, is unlocked too.
+    app.find("composer").send_keys(Keys.ESCAPE)
+    wait_quick_visible(app, False)
+    tray_menu(3)  # Show window
+    switch_to(app, "main")
+    app.find("app-frame")
+
+
+def test_a_due_task_raises_a_notification_that_opens_the_task(app):
+    switch_to(app, "main")
+    app.click("nav-tasks")
+    # A task due at the next whole minute (with a few seconds to type it).
+    due = (datetime.now() + timedelta(seconds=70 if datetime.now().second > 50 else 60)).replace(second=0)
+    app.find("quick-add").send_keys(f"call the plumber today at {due:%H:%M}" + Keys.ENTER)
+    app.row("call the plumber")
+    before = dunst_displayed()
+
+    # Away from the task: the notification has to bring it back.
+    app.click("nav-chat")
+    deadline = time.monotonic() + 100
+    while dunst_displayed() <= before:
+        assert time.monotonic() < deadline, f"no notification by {datetime.now():%H:%M:%S} for {due:%H:%M}"
+        time.sleep(0.5)
+    time.sleep(0.5)
+    screen("64-due-notification")
+
+    # Clicking it (dunst's default action) shows the main window on that task.
+    subprocess.run(["dunstctl", "action", "0"], check=True, timeout=10)
+    detail = app.find("task-detail", timeout=15)
+    title = detail.find_element(By.CSS_SELECTOR, '[name="title"]').get_attribute("value")
+    assert title == "call the plumber", f"the notification opened {title!r}"
+    app.shot("65-task-opened-from-notification")
