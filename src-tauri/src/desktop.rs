@@ -131,7 +131,8 @@ pub fn perform<R: Runtime>(app: &AppHandle<R>, action: DesktopAction) -> Result<
 }
 
 fn window<R: Runtime>(app: &AppHandle<R>, label: &str) -> Result<tauri::WebviewWindow<R>, IpcError> {
-    app.get_webview_window(label).ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("The {label} window is not open.")))
+    app.get_webview_window(label)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("The {label} window is not open.")))
 }
 
 fn window_error(error: tauri::Error) -> IpcError {

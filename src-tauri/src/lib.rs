@@ -270,12 +270,7 @@ fn with_desktop_plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<t
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
-        .plugin(
-            tauri_plugin_autostart::Builder::new()
-                .args(["--hidden"])
-                .app_name("KickStartMyAI")
-                .build(),
-        )
+        .plugin(tauri_plugin_autostart::Builder::new().args(["--hidden"]).app_name("KickStartMyAI").build())
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 let keep_running = match window.label() {

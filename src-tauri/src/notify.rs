@@ -24,7 +24,13 @@ const DUE_LOOKBACK: chrono::Duration = chrono::Duration::hours(1);
 /// window opening `on_click`. Failing to notify is logged, never an error for the caller.
 pub fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str, on_click: Option<OpenTarget>) {
     tracing::info!(kind = if on_click.is_some() { "due task" } else { "app" }, "notification");
-    #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd", target_os = "dragonfly"))]
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd",
+        target_os = "dragonfly"
+    ))]
     {
         let app = app.clone();
         let (title, body) = (title.to_owned(), body.to_owned());
@@ -51,7 +57,13 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str, on_click: O
             }
         });
     }
-    #[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd", target_os = "dragonfly")))]
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd",
+        target_os = "dragonfly"
+    )))]
     {
         use tauri_plugin_notification::NotificationExt;
         let _ = on_click; // the plugin reports no clicks on desktop: the notification only informs

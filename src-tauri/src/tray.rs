@@ -31,7 +31,9 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let menu = Menu::new(app)?;
     for item in ITEMS {
         match item {
-            Some((action, label)) => menu.append(&MenuItem::with_id(app, menu_id(action), label, true, None::<&str>)?)?,
+            Some((action, label)) => {
+                menu.append(&MenuItem::with_id(app, menu_id(action), label, true, None::<&str>)?)?
+            }
             None => menu.append(&PredefinedMenuItem::separator(app)?)?,
         }
     }

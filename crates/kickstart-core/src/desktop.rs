@@ -95,7 +95,11 @@ impl<'a> Desktop<'a> {
     /// Saves the settings, tidied. Anyone signed in may change them (the session is the proof:
     /// they are the person at this computer); the shell checks that the shortcut can be
     /// registered before saving.
-    pub async fn save_settings(&self, _session: &Session, input: DesktopSettings) -> Result<DesktopSettings, CoreError> {
+    pub async fn save_settings(
+        &self,
+        _session: &Session,
+        input: DesktopSettings,
+    ) -> Result<DesktopSettings, CoreError> {
         let input = Self::tidy(input)?;
         settings::write(self.core, SETTINGS_KEY, &input).await?;
         Ok(input)
@@ -166,7 +170,12 @@ impl<'a> Desktop<'a> {
 
     /// The profile's open tasks with a time that fell due in `(after, until]`, earliest first.
     /// All-day tasks have no moment to announce and are left to the Today view.
-    pub async fn fell_due(&self, session: &Session, after: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<Task>, CoreError> {
+    pub async fn fell_due(
+        &self,
+        session: &Session,
+        after: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Task>, CoreError> {
         let rows: Vec<TaskRow> = sqlx::query_as(&format!(
             "SELECT {TASK_COLUMNS} FROM tasks WHERE profile_id = ?1 AND deleted_at IS NULL AND status = 'open' \
              AND due_time IS NOT NULL AND COALESCE(due_at, '~') > ?2 AND COALESCE(due_at, '~') <= ?3 \

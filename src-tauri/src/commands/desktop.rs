@@ -17,7 +17,10 @@ pub async fn desktop_status(desktop: State<'_, DesktopState>) -> Result<DesktopS
 /// Changes the desktop settings; a shortcut another app holds is refused and nothing changes.
 #[tauri::command]
 #[specta::specta]
-pub async fn desktop_update<R: Runtime>(app: AppHandle<R>, settings: DesktopSettings) -> Result<DesktopStatus, IpcError> {
+pub async fn desktop_update<R: Runtime>(
+    app: AppHandle<R>,
+    settings: DesktopSettings,
+) -> Result<DesktopStatus, IpcError> {
     desktop::update(&app, settings).await
 }
 
