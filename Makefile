@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-mcp test-e2e check-core-deps dev bench bench-app bench-mcp
+.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-mcp test-e2e check-core-deps dev bench bench-app bench-mcp bundle package-test lint-workflows
 
 help:
 	@echo "make run    set up, build the UI and start the app"
@@ -11,6 +11,7 @@ help:
 	@echo "make dev    the app with hot reload of the UI"
 	@echo "make fmt    format Rust and the UI"
 	@echo "make bench  benchmarks (criterion); method and figures in docs/BENCHMARKS.md"
+	@echo "make bundle the Linux installers (.deb, .rpm) in target/release/bundle/"
 
 setup:
 	@scripts/setup.sh run
@@ -40,6 +41,8 @@ lint: ui
 	npm --prefix ui run lint
 	npm --prefix ui run format:check
 	@git diff --exit-code -- ui/package-lock.json || { echo "ui/package-lock.json changed on install: commit it"; exit 1; }
+	@v=$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1); \
+	grep -q "\"version\": \"$$v\"" ui/package.json || { echo "ui/package.json's version is not $$v, Cargo.toml's"; exit 1; }
 
 # The domain crate must never depend on Tauri (see ARCHITECTURE.md).
 check-core-deps:
@@ -63,7 +66,21 @@ test-mcp: ui
 test-e2e: ui
 	scripts/e2e.sh
 
-test: setup-test lint check-core-deps test-rust test-ui test-mcp test-e2e
+# Installers: a release build with the embedded UI (the CLI's beforeBuildCommand builds it), as
+# .deb and .rpm; the other systems' installers are built by .github/workflows/release.yml.
+bundle: setup
+	TAURI_FRONTEND_PATH=ui npm --prefix ui exec -- tauri build --ci --bundles deb,rpm
+
+# The GitHub Actions workflows, checked by actionlint (they cannot run here).
+lint-workflows: setup-test
+	.venv/bin/actionlint -color=false .github/workflows/*.yml
+	@echo "actionlint: $$(ls .github/workflows/*.yml | wc -l) workflows clean"
+
+# The .deb installed, started under Xvfb and removed again (scripts/package-test.sh).
+package-test: setup-test bundle
+	scripts/package-test.sh
+
+test: setup-test lint lint-workflows check-core-deps test-rust test-ui test-mcp test-e2e package-test
 	@echo "make test: all checks and tests passed"
 
 # Benchmarks, never timed tests: criterion over a 100 000-task profile (see docs/BENCHMARKS.md).

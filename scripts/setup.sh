@@ -19,9 +19,10 @@ if [ "$purpose" = test ]; then
   # Xvfb and a private D-Bus for the real window; WebKitWebDriver for WebDriver; ImageMagick
   # for screenshots; the keyring daemon for Secret Service tests. (Not dbus-x11: with it GLib
   # starts session daemons that outlive the app.) A tray host (trayer) and a notification server
-  # (dunst) let the end-to-end tests see the tray menu and the due-task notifications.
+  # (dunst) let the end-to-end tests see the tray menu and the due-task notifications;
+  # desktop-file-validate checks the installed package's menu entry.
   packages+=(xvfb xauth webkit2gtk-driver dbus-daemon imagemagick x11-utils xdotool
-    gnome-keyring keyutils python3-venv trayer dunst)
+    gnome-keyring keyutils python3-venv trayer dunst desktop-file-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -59,12 +60,13 @@ if ! command -v tauri-driver >/dev/null; then
   log "installing tauri-driver"
   cargo install tauri-driver --locked --version '^2' --quiet
 fi
-if [ ! -x .venv/bin/pytest ] || [ tests/e2e/requirements.txt -nt .venv/.installed ] ||
-  [ tests/mcp/requirements.txt -nt .venv/.installed ]; then
-  log "creating the Python virtualenv for the end-to-end and MCP tests"
+requirements=(tests/e2e/requirements.txt tests/mcp/requirements.txt tests/workflows/requirements.txt)
+stale=false
+for file in "${requirements[@]}"; do [ "$file" -nt .venv/.installed ] && stale=true; done
+if [ ! -x .venv/bin/pytest ] || $stale; then
+  log "creating the Python virtualenv for the end-to-end, MCP and workflow checks"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check \
-    -r tests/e2e/requirements.txt -r tests/mcp/requirements.txt
+  .venv/bin/pip install --quiet --disable-pip-version-check "${requirements[@]/#/-r}"
   touch .venv/.installed
 fi
 # The MCP Inspector (an MCP client we did not write), pinned in tests/mcp/package-lock.json.

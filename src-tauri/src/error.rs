@@ -60,6 +60,8 @@ pub enum ErrorCode {
     ThreadBusy,
     /// The agent is archived.
     AgentArchived,
+    /// The update address could not be reached, or did not offer a valid signed update.
+    UpdateFailed,
     /// Something failed inside the app; details are in the log.
     Internal,
 }

@@ -12,6 +12,7 @@ pub mod logging;
 mod notify;
 mod state;
 mod tray;
+mod updates;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -115,6 +116,8 @@ macro_rules! specta_builder {
                 $crate::commands::desktop::quick_chat_open_in_main::<$runtime>,
                 $crate::commands::desktop::quick_chat_get,
                 $crate::commands::desktop::quick_chat_set,
+                $crate::commands::desktop::updates_check::<$runtime>,
+                $crate::commands::desktop::updates_install::<$runtime>,
             ])
             .events(tauri_specta::collect_events![
                 $crate::events::SessionLocked,
@@ -270,6 +273,7 @@ fn with_desktop_plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<t
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_autostart::Builder::new().args(["--hidden"]).app_name("KickStartMyAI").build())
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {

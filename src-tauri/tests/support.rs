@@ -74,6 +74,11 @@ impl TestApp {
         }
     }
 
+    /// Opens another window of the app (the quick chat's is `quick`).
+    pub fn open_window(&self, label: &str) -> WebviewWindow<MockRuntime> {
+        tauri::WebviewWindowBuilder::new(&self._app, label, Default::default()).build().expect("window")
+    }
+
     pub fn register(&self, username: &str) -> Value {
         self.ok("auth_register", json!({ "input": { "username": username, "displayName": "", "password": PASSWORD } }))
     }

@@ -14,13 +14,10 @@ answers, each in a new thread.
 
 import os
 import statistics
-import subprocess
 import time
-from pathlib import Path
 
-from selenium import webdriver
+from bench_common import app_pid, launch, pss_kib, sign_in
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -74,51 +71,12 @@ requestAnimationFrame(frame);
 """
 
 
-def pss_kib(root_pid: int, by_process: dict | None = None) -> int:
-    """Proportional set size of a process and all its descendants (the WebKit processes); with
-    `by_process`, also each process's share by name."""
-    pids, frontier = [], [root_pid]
-    while frontier:
-        pid = frontier.pop()
-        pids.append(pid)
-        children = Path(f"/proc/{pid}/task/{pid}/children")
-        if children.exists():
-            frontier.extend(int(c) for c in children.read_text().split())
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-                    if by_process is not None:
-                        name = Path(f"/proc/{pid}/comm").read_text().strip()
-                        by_process[name] = by_process.get(name, 0) + int(line.split()[1])
-        except FileNotFoundError:
-            pass
-    return total
-
-
-def app_pid() -> int:
-    out = subprocess.run(["pgrep", "-f", "-n", os.environ["KICKSTART_APP"]], capture_output=True, text=True)
-    return int(out.stdout.split()[0])
-
-
 def main() -> None:
-    options = ArgOptions()
-    options.set_capability("browserName", "wry")
-    options.set_capability(
-        "tauri:options",
-        {"application": os.environ["KICKSTART_APP"], "args": ["--data-dir", os.environ["KICKSTART_BENCH_DATA"]]},
-    )
-    driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
+    driver = launch()
     try:
         driver.set_window_size(1200, 780)
         wait = WebDriverWait(driver, 30)
-        form = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="login"]')))
-        form.find_element(By.NAME, "username").send_keys("bench")
-        form.find_element(By.NAME, "password").send_keys("correct horse battery")
-        driver.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
-        wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="app-frame"]')))
+        sign_in(driver)
         driver.find_element(By.CSS_SELECTOR, '[data-testid="nav-chat"]').click()
         wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="new-chat"]')))
         driver.set_script_timeout(150)

@@ -1,13 +1,8 @@
 """Measures the Tasks page's first page with a full database (run by scripts/bench-app.sh)."""
 
-import os
 import statistics
 
-from selenium import webdriver
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.options import ArgOptions
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from bench_common import launch, sign_in
 
 # Clicks "Tasks" and resolves with the milliseconds until the first task row is in the page.
 MEASURE = """
@@ -21,20 +16,9 @@ check();
 
 
 def launch_and_measure() -> float:
-    options = ArgOptions()
-    options.set_capability("browserName", "wry")
-    options.set_capability(
-        "tauri:options",
-        {"application": os.environ["KICKSTART_APP"], "args": ["--data-dir", os.environ["KICKSTART_BENCH_DATA"]]},
-    )
-    driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
+    driver = launch()
     try:
-        wait = WebDriverWait(driver, 30)
-        form = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="login"]')))
-        form.find_element(By.NAME, "username").send_keys("bench")
-        form.find_element(By.NAME, "password").send_keys("correct horse battery")
-        driver.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
-        wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="app-frame"]')))
+        sign_in(driver)
         driver.set_script_timeout(30)
         return driver.execute_async_script(MEASURE)
     finally:

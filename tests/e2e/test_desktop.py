@@ -7,9 +7,12 @@ the lock prompt instead of data; a due task's notification shown by a real notif
 Window visibility is asked of the X server (`xdotool search --onlyvisible`), not of the page.
 """
 
+import json
 import subprocess
+import threading
 import time
 from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from conftest import SHOTS, add_scripted_provider, set_theme, text_of
@@ -214,3 +217,67 @@ def test_a_due_task_raises_a_notification_that_opens_the_task(app):
     title = detail.find_element(By.CSS_SELECTOR, '[name="title"]').get_attribute("value")
     assert title == "call the plumber", f"the notification opened {title!r}"
     app.shot("65-task-opened-from-notification")
+
+
+class UpdateServer:
+    """An update address on this computer: serves the updater's JSON (or a status) as set."""
+
+    def __init__(self):
+        self.reply: tuple[int, dict] = (404, {})
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                status, body = server.reply
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/latest.json"
+
+    def offer(self, version: str) -> None:
+        artifact = {"signature": "not checked until a download", "url": "https://example.invalid/app.tar.gz"}
+        self.reply = (200, {"version": version, "notes": "Faster start-up.", "pub_date": "2026-12-01T00:00:00Z",
+                            "platforms": {"linux-x86_64": artifact}})
+
+
+def test_updates_are_off_until_an_address_is_given_then_the_real_updater_asks_it(app):
+    switch_to(app, "main")
+    app.click("nav-settings")
+    app.click("settings-tab-desktop")
+    app.find("desktop-update-check")
+    assert not app.find("desktop-update-check").is_enabled(), "no address: nothing to check"
+
+    # Only https (or this computer) is accepted, refused on the field.
+    app.fill("desktop-settings", updateEndpoint="http://updates.example.com/latest.json")
+    app.click("desktop-update-endpoint-save")
+    app.wait_text("desktop-settings", "only fetched over https")
+
+    server = UpdateServer()
+    try:
+        app.fill("desktop-settings", updateEndpoint=server.url)
+        app.click("desktop-update-endpoint-save")
+        # The server has nothing yet: the failure is said in words, not thrown away.
+        app.click("desktop-update-check")
+        app.wait_text("desktop-update-error", "Could not get the update")
+
+        server.offer("0.0.1")
+        app.click("desktop-update-check")
+        app.wait_text("desktop-update-result", "latest version")
+
+        server.offer("9.9.9")
+        app.click("desktop-update-check")
+        result = app.wait_text("desktop-update-result", "9.9.9")
+        assert "Faster start-up." in result
+        app.find("desktop-update-install")
+        app.shot("66-update-available-light")
+    finally:
+        server.http.shutdown()

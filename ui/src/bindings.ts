@@ -172,6 +172,10 @@ export const commands = {
 	quickChatGet: () => typedError<QuickChat, IpcError>(__TAURI_INVOKE("quick_chat_get")),
 	/**  Chooses the quick chat's agent and thread (a new thread: none). */
 	quickChatSet: (quickChat: QuickChat) => typedError<QuickChat, IpcError>(__TAURI_INVOKE("quick_chat_set", { quickChat })),
+	/**  Asks the update address (Settings → Desktop) for a newer version. */
+	updatesCheck: () => typedError<UpdateCheck, IpcError>(__TAURI_INVOKE("updates_check")),
+	/**  Installs the newer version (its signature checked) and restarts into it. */
+	updatesInstall: () => typedError<null, IpcError>(__TAURI_INVOKE("updates_install")),
 };
 
 /** Events */
@@ -279,6 +283,13 @@ export type ApprovalDecision = "allowOnce" |
 /**  Allow this tool for this agent without asking again. */
 "alwaysForAgent" | "deny";
 
+/**  A newer version on offer. */
+export type AvailableUpdate = {
+	version: string,
+	/**  The release notes, as the update server wrote them. */
+	notes: string | null,
+};
+
 /**  A change applied to many tasks at once. */
 export type BulkAction = { type: "complete" } | { type: "reopen" } | { type: "delete" } | { type: "restore" } | { type: "reschedule"; due: Due | null };
 
@@ -371,6 +382,11 @@ export type DesktopSettings = {
 	dueNotifications: boolean,
 	/**  Start the app (in the tray) when the person logs in to the computer. */
 	startAtLogin: boolean,
+	/**
+	 *  Where the app asks for signed updates (an https address serving the updater's JSON);
+	 *  `None` = never asks. Off by default: the app calls nowhere the person did not choose.
+	 */
+	updateEndpoint?: string | null,
 };
 
 /**  The desktop settings as Settings → Desktop shows them. */
@@ -438,6 +454,8 @@ export type ErrorCode =
 "ThreadBusy" | 
 /**  The agent is archived. */
 "AgentArchived" | 
+/**  The update address could not be reached, or did not offer a valid signed update. */
+"UpdateFailed" | 
 /**  Something failed inside the app; details are in the log. */
 "Internal";
 
@@ -1088,6 +1106,14 @@ export type ToolInfo = {
 	hints: ToolHints,
 	/**  The external MCP server it comes from; `None` for the app's own tools. */
 	server: string | null,
+};
+
+/**  What "Check for updates" found. */
+export type UpdateCheck = {
+	/**  The version running now. */
+	currentVersion: string,
+	/**  A newer version the address offers, if any. */
+	available: AvailableUpdate | null,
 };
 
 /**  Tokens used so far by this answer (cumulative: the latest event holds the totals). */

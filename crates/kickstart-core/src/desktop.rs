@@ -35,6 +35,10 @@ pub struct DesktopSettings {
     pub due_notifications: bool,
     /// Start the app (in the tray) when the person logs in to the computer.
     pub start_at_login: bool,
+    /// Where the app asks for signed updates (an https address serving the updater's JSON);
+    /// `None` = never asks. Off by default: the app calls nowhere the person did not choose.
+    #[serde(default)]
+    pub update_endpoint: Option<String>,
 }
 
 impl Default for DesktopSettings {
@@ -45,6 +49,7 @@ impl Default for DesktopSettings {
             close_to_tray_explained: false,
             due_notifications: true,
             start_at_login: false,
+            update_endpoint: None,
         }
     }
 }
@@ -89,7 +94,33 @@ impl<'a> Desktop<'a> {
             }
             Some(shortcut) => Some(shortcut.to_owned()),
         };
+        input.update_endpoint = match input.update_endpoint.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(address) => Some(Self::check_update_endpoint(address)?),
+        };
         Ok(input)
+    }
+
+    /// An update address must be https (the updater refuses anything else in a release build),
+    /// or http on this computer for a local update server; with no credentials in it. The
+    /// updater's own placeholders (`{{target}}`, `{{arch}}`, `{{current_version}}`) may be used.
+    fn check_update_endpoint(address: &str) -> Result<String, CoreError> {
+        const FIELD: &str = "updateEndpoint";
+        let url = url::Url::parse(address)
+            .map_err(|_| CoreError::validation(FIELD, "Write the update address as a full https:// address."))?;
+        let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            _ => return Err(CoreError::validation(FIELD, "Updates are only fetched over https.")),
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(CoreError::validation(FIELD, "The update address has no host."));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(CoreError::validation(FIELD, "Leave user names and passwords out of the update address."));
+        }
+        Ok(address.to_owned())
     }
 
     /// Saves the settings, tidied. Anyone signed in may change them (the session is the proof:

@@ -2,9 +2,10 @@
 
 use kickstart_core::desktop::{DesktopSettings, QuickChat};
 use kickstart_core::threads::ThreadId;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::desktop::{self, DesktopAction, DesktopState, DesktopStatus, OpenTarget};
+use crate::updates::{self, UpdateCheck};
 use crate::{AppState, IpcError};
 
 /// The desktop settings in effect, and whether the shortcut works.
@@ -66,4 +67,20 @@ pub async fn quick_chat_get(state: State<'_, AppState>) -> Result<QuickChat, Ipc
 pub async fn quick_chat_set(state: State<'_, AppState>, quick_chat: QuickChat) -> Result<QuickChat, IpcError> {
     let session = state.core.auth().session()?;
     Ok(state.core.desktop().set_quick_chat(&session, quick_chat).await?)
+}
+
+/// Asks the update address (Settings → Desktop) for a newer version.
+#[tauri::command]
+#[specta::specta]
+pub async fn updates_check<R: Runtime>(app: AppHandle<R>) -> Result<UpdateCheck, IpcError> {
+    app.state::<AppState>().core.auth().session()?;
+    updates::check(&app).await
+}
+
+/// Installs the newer version (its signature checked) and restarts into it.
+#[tauri::command]
+#[specta::specta]
+pub async fn updates_install<R: Runtime>(app: AppHandle<R>) -> Result<(), IpcError> {
+    app.state::<AppState>().core.auth().session()?;
+    updates::install(&app).await
 }

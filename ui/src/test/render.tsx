@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { vi } from "vitest";
 import { App } from "../App";
+import { QuickChatApp } from "../features/desktop/QuickChatApp";
 import { createQueryClient } from "../lib/ipc";
 
 /** What a mocked command answers: a value, or a rejected IpcError-shaped object. */
@@ -34,10 +35,13 @@ export const landingHandlers: Record<string, Handler> = {
 };
 
 /**
- * Renders the whole app against a fake backend. Commands without a handler fail the test
+ * Renders the whole app (the main window's, or the quick chat's) against a fake backend. Commands without a handler fail the test
  * loudly, so a test never passes by silently skipping IPC it did not expect.
  */
-export function renderApp(handlers: Record<string, Handler>, options: { events?: boolean } = {}) {
+export function renderApp(
+  handlers: Record<string, Handler>,
+  options: { events?: boolean; window?: "main" | "quick" } = {},
+) {
   const calls: IpcCall[] = [];
   const unexpected = vi.fn();
   mockIPC(
@@ -61,7 +65,14 @@ export function renderApp(handlers: Record<string, Handler>, options: { events?:
     { shouldMockEvents: options.events ?? false },
   );
   const user = userEvent.setup();
-  const utils = render(<App queryClient={createQueryClient()} />);
+  const queryClient = createQueryClient();
+  const utils = render(
+    options.window === "quick" ? (
+      <QuickChatApp queryClient={queryClient} />
+    ) : (
+      <App queryClient={queryClient} />
+    ),
+  );
   const callsTo = (cmd: string) => calls.filter((call) => call.cmd === cmd);
   return { ...utils, user, calls, callsTo, unexpected };
 }

@@ -67,7 +67,7 @@ fn to_hex(bytes: &[u8]) -> String {
 }
 
 fn from_hex(text: &str) -> Result<Vec<u8>, SecretError> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(SecretError::Failed("the vault file is damaged".into()));
     }
     (0..text.len())

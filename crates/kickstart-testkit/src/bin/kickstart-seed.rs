@@ -1,14 +1,17 @@
 //! Fills a data folder with a profile and many tasks, to measure the real app with a full
 //! database: `kickstart-seed DATA_DIR USERNAME PASSWORD TASKS [PROVIDER_URL]`. With a provider URL
 //! (the scripted LLM server's `/v1`), the profile also gets it as its default OpenAI-compatible
-//! connection, model `scripted-small`, for the chat benchmark. The app then opens the folder with
-//! `kickstart --data-dir DATA_DIR`.
+//! connection, model `scripted-small`, for the chat benchmark. `KICKSTART_SEED_THREADS=N` also
+//! gives it N conversations, each a question answered by the offline Task assistant (so before
+//! any provider is added). The app then opens the folder with `kickstart --data-dir DATA_DIR`.
 
 use std::time::Instant;
 
 use kickstart_core::auth::RegisterInput;
+use kickstart_core::chat::SendInput;
 use kickstart_core::providers::{NewConnection, ProviderKind};
 use kickstart_core::{Core, CoreConfig};
+use kickstart_testkit::ChatRecorder;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,6 +29,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let today = chrono::Utc::now().date_naive();
     let ids = kickstart_testkit::seed::tasks(&core, &session, today, count.parse()?).await?;
     eprintln!("seeded {} tasks in {:.1} s", ids.len(), started.elapsed().as_secs_f64());
+    let threads: usize = std::env::var("KICKSTART_SEED_THREADS").map_or(Ok(0), |n| n.parse())?;
+    if threads > 0 {
+        let started = Instant::now();
+        let questions = ["what is due today?", "show overdue", "what can you do?", "show upcoming"];
+        for n in 0..threads {
+            let input = SendInput { thread_id: None, agent_id: None, text: questions[n % questions.len()].into() };
+            core.chat().send(&session, &format!("seed-{n}"), input, &ChatRecorder::default()).await?;
+        }
+        eprintln!("seeded {threads} conversations in {:.1} s", started.elapsed().as_secs_f64());
+    }
     if let Some(url) = provider {
         let connection = NewConnection {
             kind: ProviderKind::OpenaiCompatible,

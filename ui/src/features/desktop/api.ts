@@ -43,6 +43,16 @@ export function useUpdateDesktop() {
   });
 }
 
+/** Asks the update address for a newer version (nothing is installed). */
+export function useCheckForUpdate() {
+  return useMutation({ mutationFn: () => unwrap(commands.updatesCheck()) });
+}
+
+/** Installs the newer version (its signature checked by Rust) and restarts the app. */
+export function useInstallUpdate() {
+  return useMutation({ mutationFn: () => unwrap(commands.updatesInstall()) });
+}
+
 /** What a tray menu item does (show the main window, lock…). */
 export function performDesktopAction(action: DesktopAction) {
   return unwrap(commands.desktopPerform(action));

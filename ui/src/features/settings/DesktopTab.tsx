@@ -1,8 +1,14 @@
-import { useState, type KeyboardEvent } from "react";
-import { Keyboard, RotateCcw } from "lucide-react";
-import { Alert, Button, Checkbox, Kbd, Spinner } from "../../components/ui";
+import { useState, type FormEvent, type KeyboardEvent } from "react";
+import { Download, Keyboard, RefreshCw, RotateCcw } from "lucide-react";
+import { Alert, Button, Checkbox, Kbd, Spinner, TextField } from "../../components/ui";
 import { formErrors } from "../../lib/forms";
-import { useDesktopStatus, useUpdateDesktop, type DesktopSettings } from "../desktop/api";
+import {
+  useCheckForUpdate,
+  useDesktopStatus,
+  useInstallUpdate,
+  useUpdateDesktop,
+  type DesktopSettings,
+} from "../desktop/api";
 
 /** The shortcut a new installation has. */
 export const DEFAULT_SHORTCUT = "CommandOrControl+Shift+Space";
@@ -166,6 +172,102 @@ function DesktopForm({
           <Alert tone="error">{errors.fields.startAtLogin ?? errors.form}</Alert>
         )}
       </section>
+
+      <UpdatesSection settings={settings} />
     </div>
+  );
+}
+
+/**
+ * Updates: off until the person gives an address; then "Check for updates" asks it, and a newer
+ * version can be installed (Rust checks its signature against the app's public key).
+ */
+function UpdatesSection({ settings }: { settings: DesktopSettings }) {
+  const update = useUpdateDesktop();
+  const check = useCheckForUpdate();
+  const install = useInstallUpdate();
+  const [address, setAddress] = useState(settings.updateEndpoint ?? "");
+  const saveErrors = formErrors(update.error, ["updateEndpoint"]);
+  const checkErrors = formErrors(check.error ?? install.error, ["updateEndpoint"]);
+  const saved = settings.updateEndpoint ?? "";
+  const changed = address.trim() !== saved;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    check.reset();
+    update.mutate({ ...settings, updateEndpoint: address.trim() || null });
+  };
+
+  const found = check.data;
+  return (
+    <section className="settings-section" aria-labelledby="desktop-updates-title">
+      <header className="settings-section-header">
+        <h2 id="desktop-updates-title">Updates</h2>
+        <p className="muted">
+          Off until you give an address. The app only installs updates signed by KickStartMyAI.
+        </p>
+      </header>
+      <form className="form form-inline" onSubmit={submit} noValidate>
+        <TextField
+          label="Update address"
+          name="updateEndpoint"
+          placeholder="https://…/latest.json"
+          autoComplete="off"
+          spellCheck={false}
+          value={address}
+          onChange={(event) => setAddress(event.target.value)}
+          error={saveErrors.fields.updateEndpoint}
+          hint="Leave empty to never look for updates."
+          data-testid="desktop-update-endpoint"
+        />
+        <Button
+          type="submit"
+          disabled={!changed}
+          loading={update.isPending}
+          data-testid="desktop-update-endpoint-save"
+        >
+          Save
+        </Button>
+      </form>
+      <div className="settings-row">
+        <Button
+          icon={<RefreshCw size={15} />}
+          disabled={!saved || changed}
+          loading={check.isPending}
+          onClick={() => check.mutate()}
+          data-testid="desktop-update-check"
+        >
+          Check for updates
+        </Button>
+      </div>
+      {found && !found.available && (
+        <Alert tone="success" data-testid="desktop-update-result">
+          You have the latest version ({found.currentVersion}).
+        </Alert>
+      )}
+      {found?.available && (
+        <Alert tone="warning" data-testid="desktop-update-result">
+          <p>
+            Version <strong>{found.available.version}</strong> is available (you have{" "}
+            {found.currentVersion}).
+          </p>
+          {found.available.notes && <p className="muted">{found.available.notes}</p>}
+          <Button
+            variant="primary"
+            icon={<Download size={15} />}
+            loading={install.isPending}
+            onClick={() => install.mutate()}
+            data-testid="desktop-update-install"
+          >
+            Install and restart
+          </Button>
+        </Alert>
+      )}
+      {(checkErrors.fields.updateEndpoint ?? checkErrors.form) && (
+        <Alert tone="error" data-testid="desktop-update-error">
+          {checkErrors.fields.updateEndpoint ?? checkErrors.form}
+        </Alert>
+      )}
+    </section>
   );
 }
