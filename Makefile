@@ -28,7 +28,7 @@ run: setup ui
 
 # Hot reload: Vite serves the UI, the Tauri CLI rebuilds and restarts the Rust side on change.
 dev: setup
-	TAURI_CONFIG='{"build":{"devUrl":"http://localhost:5173"}}' npm --prefix ui exec -- tauri dev
+	TAURI_FRONTEND_PATH=ui TAURI_CONFIG='{"build":{"devUrl":"http://localhost:5173"}}' npm --prefix ui exec -- tauri dev
 
 fmt:
 	$(CARGO) fmt --all
@@ -66,7 +66,8 @@ test-mcp: ui
 test-e2e: ui
 	scripts/e2e.sh
 
-# Installers: a release build with the embedded UI (the CLI's beforeBuildCommand builds it), as
+# Installers: a release build with the embedded UI (the CLI's beforeBuildCommand builds it, in
+# TAURI_FRONTEND_PATH), as
 # .deb and .rpm; the other systems' installers are built by .github/workflows/release.yml.
 bundle: setup
 	TAURI_FRONTEND_PATH=ui npm --prefix ui exec -- tauri build --ci --bundles deb,rpm
