@@ -50,7 +50,7 @@ desktop-file-validate "$entry" || fail "the desktop entry $entry does not valida
 grep -q '^Name=KickStartMyAI$' "$entry" || fail "the menu entry is not called KickStartMyAI"
 grep -q '^Categories=.*Office' "$entry" || fail "the menu entry has no Office category"
 icon=$(sed -n 's/^Icon=//p' "$entry")
-for size in 32x32 128x128 256x256@2; do
+for size in 32x32 64x64 128x128 256x256@2 512x512; do
   [ -f "/usr/share/icons/hicolor/$size/apps/$icon.png" ] || fail "no $size icon named $icon"
 done
 log "installed: $binary, $entry (Icon=$icon), $(dpkg -L "$package" | grep -c '/icons/') icons"

@@ -4,6 +4,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod backups;
 pub mod chat;
 pub mod desktop;
 pub mod mcp;

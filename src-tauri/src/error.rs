@@ -60,6 +60,8 @@ pub enum ErrorCode {
     ThreadBusy,
     /// The agent is archived.
     AgentArchived,
+    /// A backup could not be made or restored (a full disk, a damaged file); nothing changed.
+    BackupFailed,
     /// The update address could not be reached, or did not offer a valid signed update.
     UpdateFailed,
     /// Something failed inside the app; details are in the log.
@@ -143,6 +145,10 @@ impl From<CoreError> for IpcError {
                 ChatError::AgentArchived => Self::new(ErrorCode::AgentArchived, message),
             },
             CoreError::Store(store) => internal(&store),
+            CoreError::Backup(backup) => {
+                tracing::warn!(error = %backup, "backup failed");
+                Self::new(ErrorCode::BackupFailed, format!("The backup failed: {message}. Your data is unchanged."))
+            }
             CoreError::Mcp(mcp) => internal(&mcp),
         }
     }

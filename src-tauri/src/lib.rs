@@ -118,6 +118,11 @@ macro_rules! specta_builder {
                 $crate::commands::desktop::quick_chat_set,
                 $crate::commands::desktop::updates_check::<$runtime>,
                 $crate::commands::desktop::updates_install::<$runtime>,
+                $crate::commands::backups::backups_list,
+                $crate::commands::backups::backups_settings,
+                $crate::commands::backups::backups_settings_set,
+                $crate::commands::backups::backups_create,
+                $crate::commands::backups::backups_restore::<$runtime>,
             ])
             .events(tauri_specta::collect_events![
                 $crate::events::SessionLocked,
@@ -168,6 +173,8 @@ impl Default for AppOptions {
 
 /// How often the shell checks for an idle session to lock.
 const IDLE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
+/// How often the daily backup looks whether a day has passed since the newest backup.
+const DAILY_BACKUP_CHECK_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -203,6 +210,12 @@ pub fn build_app<R: Runtime>(
         ..CoreConfig::new(data_dir.join("kickstart.db"))
     };
     let (core, desktop_settings) = tauri::async_runtime::block_on(async {
+        // A backup chosen in Settings → Data replaces the database before anything opens it.
+        match kickstart_core::backups::apply_pending_restore(&config.database_path).await {
+            Ok(Some(name)) => tracing::info!(backup = %name, "restored a backup"),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "could not restore the chosen backup; the data is unchanged"),
+        }
         let core = Core::open(config).await?;
         // Nothing streams yet: an answer marked streaming was cut off by the last shutdown.
         core.chat().recover_interrupted().await?;
@@ -214,6 +227,7 @@ pub fn build_app<R: Runtime>(
     let mcp_http = Arc::new(kickstart_core::mcp::http::HttpServer::default());
     app.manage(AppState { core: core.clone(), mcp_http: mcp_http.clone() });
     spawn_mcp_http(core.clone(), mcp_http);
+    spawn_daily_backup(core.clone());
     spawn_idle_lock(app.handle().clone(), core);
     Ok(app)
 }
@@ -223,6 +237,19 @@ fn spawn_mcp_http(core: Arc<Core>, server: Arc<kickstart_core::mcp::http::HttpSe
     tauri::async_runtime::spawn(async move {
         if let Err(error) = server.apply(core).await {
             tracing::warn!(%error, "could not read the MCP HTTP settings");
+        }
+    });
+}
+
+/// Makes the daily backup: at start when the newest is a day old, then checks every hour.
+fn spawn_daily_backup(core: Arc<Core>) {
+    tauri::async_runtime::spawn(async move {
+        let mut ticker = tokio::time::interval(DAILY_BACKUP_CHECK_INTERVAL);
+        loop {
+            ticker.tick().await;
+            if let Err(error) = core.backups().daily_if_due().await {
+                tracing::warn!(%error, "the daily backup failed");
+            }
         }
     });
 }

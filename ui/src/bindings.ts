@@ -176,6 +176,16 @@ export const commands = {
 	updatesCheck: () => typedError<UpdateCheck, IpcError>(__TAURI_INVOKE("updates_check")),
 	/**  Installs the newer version (its signature checked) and restarts into it. */
 	updatesInstall: () => typedError<null, IpcError>(__TAURI_INVOKE("updates_install")),
+	/**  The backups, newest first. */
+	backupsList: () => typedError<Backup[], IpcError>(__TAURI_INVOKE("backups_list")),
+	/**  How many backups are kept. */
+	backupsSettings: () => typedError<BackupSettings, IpcError>(__TAURI_INVOKE("backups_settings")),
+	/**  Changes how many backups are kept (older ones beyond it are removed). */
+	backupsSettingsSet: (settings: BackupSettings) => typedError<BackupSettings, IpcError>(__TAURI_INVOKE("backups_settings_set", { settings })),
+	/**  Backs up the database now. */
+	backupsCreate: () => typedError<Backup, IpcError>(__TAURI_INVOKE("backups_create")),
+	/**  Restores a backup: the app restarts, backs up the current data, then swaps the backup in. */
+	backupsRestore: (name: string) => typedError<null, IpcError>(__TAURI_INVOKE("backups_restore", { name })),
 };
 
 /** Events */
@@ -288,6 +298,34 @@ export type AvailableUpdate = {
 	version: string,
 	/**  The release notes, as the update server wrote them. */
 	notes: string | null,
+};
+
+/**  One backup file. */
+export type Backup = {
+	/**  The file's name in the backups folder; what restore asks for. */
+	name: string,
+	/**  When it was made (RFC 3339, UTC). */
+	createdAt: string,
+	reason: BackupReason,
+	/**  Its size in bytes. */
+	sizeBytes: number | null,
+};
+
+/**  Why a backup was made. */
+export type BackupReason = 
+/**  The once-a-day backup. */
+"daily" | 
+/**  Someone chose "Back up now". */
+"manual" | 
+/**  Just before the database was upgraded to a newer version of the app. */
+"beforeMigration" | 
+/**  Just before another backup was restored over the database. */
+"beforeRestore";
+
+/**  The installation's backup settings. */
+export type BackupSettings = {
+	/**  How many backups to keep; older ones are deleted after each new one. */
+	keep: number,
 };
 
 /**  A change applied to many tasks at once. */
@@ -454,6 +492,8 @@ export type ErrorCode =
 "ThreadBusy" | 
 /**  The agent is archived. */
 "AgentArchived" | 
+/**  A backup could not be made or restored (a full disk, a damaged file); nothing changed. */
+"BackupFailed" | 
 /**  The update address could not be reached, or did not offer a valid signed update. */
 "UpdateFailed" | 
 /**  Something failed inside the app; details are in the log. */

@@ -16,6 +16,7 @@ import "./styles/markdown.css";
 import "./styles/chat.css";
 import "./styles/agents.css";
 import "./styles/mcp.css";
+import "./styles/data.css";
 import "./styles/desktop.css";
 
 // Before the first render, so the window never flashes the wrong theme (the CSP forbids an

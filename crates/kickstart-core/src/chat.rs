@@ -167,6 +167,11 @@ impl ActiveChats {
         Ok(ActiveGuard { chats: self, request_id: request_id.to_owned(), cancel })
     }
 
+    /// Whether any answer, of any profile, is streaming now.
+    pub(crate) fn any_streaming(&self) -> bool {
+        !self.lock().is_empty()
+    }
+
     /// Stops every answer of a profile (it signed out).
     pub(crate) fn cancel_profile(&self, profile_id: &ProfileId) {
         for chat in self.lock().values().filter(|chat| &chat.profile_id == profile_id) {

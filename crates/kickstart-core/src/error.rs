@@ -2,6 +2,7 @@
 //! kinds every module shares (validation, not found, conflict).
 
 use crate::auth::AuthError;
+use crate::backups::BackupError;
 use crate::chat::ChatError;
 use crate::mcp::McpError;
 use crate::providers::ProviderError;
@@ -38,6 +39,9 @@ pub enum CoreError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A backup could not be made or restored; the database in use is unchanged.
+    #[error(transparent)]
+    Backup(#[from] BackupError),
 }
 
 impl CoreError {

@@ -6,6 +6,7 @@
 
 pub mod agents;
 pub mod auth;
+pub mod backups;
 pub mod chat;
 pub mod clock;
 pub mod desktop;
@@ -168,6 +169,11 @@ impl Core {
     /// The external MCP servers whose tools the profile's agents may use.
     pub fn mcp_servers(&self) -> mcp::McpServers<'_> {
         mcp::McpServers::new(self)
+    }
+
+    /// Backups of the database: daily, before migrations, by hand; restoring one.
+    pub fn backups(&self) -> backups::Backups<'_> {
+        backups::Backups::new(self)
     }
 
     /// The installation's desktop settings and each profile's quick chat.

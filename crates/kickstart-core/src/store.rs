@@ -26,12 +26,31 @@ pub enum StoreError {
     /// A migration failed; the database is left as it was before that migration.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The copy made before upgrading the database failed, so it was not upgraded.
+    #[error("the database was not upgraded: the backup before it failed: {0}")]
+    BackupBeforeMigration(#[source] Box<crate::CoreError>),
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         Self::Database(error)
     }
+}
+
+/// Whether the database holds data of an older version: some migrations are applied and some
+/// of ours are not. A new, empty database has nothing to keep and is not backed up.
+async fn migrations_pending(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    let has_table: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+    )
+    .fetch_one(pool)
+    .await?;
+    if !has_table {
+        return Ok(false);
+    }
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1").fetch_all(pool).await?;
+    Ok(!applied.is_empty() && MIGRATOR.iter().any(|migration| !applied.contains(&migration.version)))
 }
 
 /// The database handle shared by every service.
@@ -55,6 +74,17 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        if migrations_pending(&pool).await? {
+            // Data made by an older version, about to be upgraded: keep a copy as it was.
+            crate::backups::write_backup(
+                &pool,
+                &crate::backups::folder(path),
+                chrono::Utc::now(),
+                crate::backups::BackupReason::BeforeMigration,
+            )
+            .await
+            .map_err(|error| StoreError::BackupBeforeMigration(Box::new(error)))?;
+        }
         MIGRATOR.run(&pool).await?;
         tracing::debug!(path = %path.display(), "database open");
         Ok(Self { pool })

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Blocks, Cable, Monitor, Palette, Plug, User, Users } from "lucide-react";
+import { Blocks, Cable, Database, Monitor, Palette, Plug, User, Users } from "lucide-react";
 import { TabPanel, Tabs, type TabItem } from "../../components/ui";
 import type { SessionInfo } from "../auth/api";
 import { McpTab } from "../mcp/McpTab";
@@ -7,11 +7,12 @@ import { ToolServersTab } from "../mcp/ToolServersTab";
 import { ProfilesTab } from "../profiles/ProfilesTab";
 import { ProvidersTab } from "../providers/ProvidersTab";
 import { AppearanceTab } from "./AppearanceTab";
+import { DataTab } from "./DataTab";
 import { DesktopTab } from "./DesktopTab";
 import { ProfileTab } from "./ProfileTab";
 
 export type SettingsTab =
-  "profile" | "providers" | "toolServers" | "mcp" | "desktop" | "appearance" | "profiles";
+  "profile" | "providers" | "toolServers" | "mcp" | "desktop" | "appearance" | "profiles" | "data";
 type Tab = SettingsTab;
 
 export function SettingsPage({
@@ -60,9 +61,15 @@ export function SettingsPage({
       icon: <Users size={15} />,
       testId: "settings-tab-profiles",
     });
+    items.push({
+      id: "data",
+      label: "Data",
+      icon: <Database size={15} />,
+      testId: "settings-tab-data",
+    });
   }
   // A demoted admin must not stay on a tab that no longer exists.
-  const current: Tab = tab === "profiles" && !isAdmin ? "profile" : tab;
+  const current: Tab = (tab === "profiles" || tab === "data") && !isAdmin ? "profile" : tab;
 
   return (
     <div className="settings" data-testid="settings">
@@ -81,6 +88,7 @@ export function SettingsPage({
         {current === "desktop" && <DesktopTab />}
         {current === "appearance" && <AppearanceTab />}
         {current === "profiles" && <ProfilesTab session={session} />}
+        {current === "data" && <DataTab />}
       </TabPanel>
     </div>
   );

@@ -56,7 +56,7 @@ describe("settings → desktop → updates", () => {
     expect(screen.getByTestId("desktop-update-check")).toBeDisabled();
     await user.click(screen.getByTestId("desktop-update-endpoint-save"));
     await waitFor(() => expect(screen.getByTestId("desktop-update-check")).toBeEnabled());
-    expect(callsTo("desktop_update")[0].args).toMatchObject({
+    expect(callsTo("desktop_update")[0]?.args).toMatchObject({
       settings: { ...defaults, updateEndpoint: "https://updates.example.com/latest.json" },
     });
 

@@ -1,0 +1,174 @@
+import { useState, type FormEvent } from "react";
+import { Archive, DatabaseBackup, History } from "lucide-react";
+import { Alert, Badge, Button, Dialog, EmptyState, Spinner, TextField } from "../../components/ui";
+import { formErrors } from "../../lib/forms";
+import {
+  useBackups,
+  useBackupSettings,
+  useCreateBackup,
+  useRestoreBackup,
+  useSaveBackupSettings,
+  type Backup,
+  type BackupReason,
+} from "../backups/api";
+
+const REASONS: Record<BackupReason, string> = {
+  daily: "Daily",
+  manual: "By hand",
+  beforeMigration: "Before an upgrade",
+  beforeRestore: "Before a restore",
+};
+
+function size(bytes: number | null): string {
+  if (bytes === null) return "";
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/**
+ * Settings → Data (administrators): the database's automatic backups, "Back up now", how many
+ * are kept, and restoring one (the app restarts; the data it replaces is backed up first).
+ */
+export function DataTab() {
+  const backups = useBackups();
+  const create = useCreateBackup();
+  const [restoring, setRestoring] = useState<Backup | null>(null);
+  const createError = formErrors(create.error, []).form;
+
+  return (
+    <div className="settings-stack" data-testid="settings-data">
+      <section className="settings-section" aria-labelledby="data-backups-title">
+        <header className="settings-section-header">
+          <h2 id="data-backups-title">Backups</h2>
+          <p className="muted">
+            A copy of everything on this computer, every profile’s chats, agents and tasks, made
+            each day and before every upgrade. API keys stay in the keychain and are not in them.
+          </p>
+        </header>
+        <div className="settings-row">
+          <Button
+            variant="primary"
+            icon={<DatabaseBackup size={15} />}
+            loading={create.isPending}
+            onClick={() => create.mutate()}
+            data-testid="backup-create"
+          >
+            Back up now
+          </Button>
+        </div>
+        {createError && <Alert tone="error">{createError}</Alert>}
+        {backups.isPending && <Spinner size={18} label="Loading backups" />}
+        {backups.isError && <Alert tone="error">{formErrors(backups.error, []).form}</Alert>}
+        {backups.data?.length === 0 && (
+          <EmptyState icon={<Archive size={20} />} title="No backups yet">
+            The first one is made today, and you can make one now.
+          </EmptyState>
+        )}
+        {backups.data && backups.data.length > 0 && (
+          <ul className="backup-list" aria-label="Backups">
+            {backups.data.map((backup) => (
+              <li key={backup.name} className="backup-row" data-testid="backup-row">
+                <div>
+                  <strong>{when(backup.createdAt)}</strong>
+                  <span className="muted"> · {size(backup.sizeBytes)}</span>
+                </div>
+                <Badge>{REASONS[backup.reason]}</Badge>
+                <Button
+                  variant="ghost"
+                  icon={<History size={15} />}
+                  onClick={() => setRestoring(backup)}
+                  data-testid="backup-restore"
+                >
+                  Restore…
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <KeepSection />
+      <RestoreDialog backup={restoring} onClose={() => setRestoring(null)} />
+    </div>
+  );
+}
+
+function KeepSection() {
+  const settings = useBackupSettings();
+  const save = useSaveBackupSettings();
+  const [keep, setKeep] = useState<string | null>(null);
+  const errors = formErrors(save.error, ["keep"]);
+  if (!settings.data) return null;
+  const value = keep ?? String(settings.data.keep);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate({ keep: Number(value) }, { onSuccess: () => setKeep(null) });
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby="data-keep-title">
+      <header className="settings-section-header">
+        <h2 id="data-keep-title">How many to keep</h2>
+      </header>
+      <form className="form form-inline" onSubmit={submit} noValidate>
+        <TextField
+          label="Backups kept"
+          name="keep"
+          type="number"
+          min={1}
+          max={100}
+          value={value}
+          onChange={(event) => setKeep(event.target.value)}
+          error={errors.fields.keep}
+          hint="The oldest are removed when a new one is made."
+          data-testid="backup-keep"
+        />
+        <Button
+          type="submit"
+          disabled={value === String(settings.data.keep)}
+          loading={save.isPending}
+          data-testid="backup-keep-save"
+        >
+          Save
+        </Button>
+      </form>
+    </section>
+  );
+}
+
+function RestoreDialog({ backup, onClose }: { backup: Backup | null; onClose: () => void }) {
+  const restore = useRestoreBackup();
+  const error = formErrors(restore.error, []).form;
+  return (
+    <Dialog
+      open={backup !== null}
+      onClose={onClose}
+      title="Restore this backup?"
+      description={
+        backup
+          ? `Everything on this computer goes back to ${when(backup.createdAt)}: every profile, chat, agent and task. KickStartMyAI restarts; what is there now is backed up first, so this can be undone.`
+          : undefined
+      }
+      testId="backup-restore-dialog"
+    >
+      {error && <Alert tone="error">{error}</Alert>}
+      {restore.isSuccess && <Alert tone="success">Restarting…</Alert>}
+      <div className="form-actions">
+        <Button onClick={onClose}>Cancel</Button>
+        <Button
+          variant="primary"
+          className="btn-destructive"
+          loading={restore.isPending || restore.isSuccess}
+          onClick={() => backup && restore.mutate(backup)}
+          data-testid="backup-restore-confirm"
+        >
+          Restore and restart
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
