@@ -60,6 +60,9 @@ pub enum ErrorCode {
     ThreadBusy,
     /// The agent is archived.
     AgentArchived,
+    /// The file is not an export this app can import (damaged, or from a newer version);
+    /// nothing was imported.
+    ImportRefused,
     /// A backup could not be made or restored (a full disk, a damaged file); nothing changed.
     BackupFailed,
     /// The update address could not be reached, or did not offer a valid signed update.
@@ -145,6 +148,7 @@ impl From<CoreError> for IpcError {
                 ChatError::AgentArchived => Self::new(ErrorCode::AgentArchived, message),
             },
             CoreError::Store(store) => internal(&store),
+            CoreError::Import(_) => Self::new(ErrorCode::ImportRefused, message),
             CoreError::Backup(backup) => {
                 tracing::warn!(error = %backup, "backup failed");
                 Self::new(ErrorCode::BackupFailed, format!("The backup failed: {message}. Your data is unchanged."))

@@ -123,6 +123,10 @@ macro_rules! specta_builder {
                 $crate::commands::backups::backups_settings_set,
                 $crate::commands::backups::backups_create,
                 $crate::commands::backups::backups_restore::<$runtime>,
+                $crate::commands::exports::exports_profile,
+                $crate::commands::exports::exports_thread_markdown,
+                $crate::commands::exports::exports_tasks_csv,
+                $crate::commands::exports::exports_import::<$runtime>,
             ])
             .events(tauri_specta::collect_events![
                 $crate::events::SessionLocked,
@@ -301,6 +305,7 @@ fn with_desktop_plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<t
         )
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_autostart::Builder::new().args(["--hidden"]).app_name("KickStartMyAI").build())
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {

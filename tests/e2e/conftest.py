@@ -124,6 +124,21 @@ def text_of(element: WebElement) -> str:
     return element.get_property("textContent") or ""
 
 
+def invoke(app: App, command: str, args: dict):
+    """Calls one of the app's commands from the current window, as its UI would; returns its
+    result, or raises with the app's error (code and message)."""
+    outcome = app.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])"
+        ".then((value) => done({ ok: value ?? null }), (error) => done({ error }));",
+        command,
+        args,
+    )
+    if "error" in outcome:
+        raise AssertionError(f"{command} failed: {outcome['error']}")
+    return outcome["ok"]
+
+
 def set_theme(app: App, theme: str) -> None:
     """Chooses the theme in Settings → Appearance and waits until it applies."""
     app.click("nav-settings")

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from conftest import SHOTS, add_scripted_provider, set_theme, text_of
+from conftest import SHOTS, add_scripted_provider, invoke, set_theme, text_of
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -58,16 +58,6 @@ def switch_to(app, label: str) -> None:
         if app.driver.execute_script("return window.__TAURI_INTERNALS__.metadata.currentWindow.label") == label:
             return
     raise AssertionError(f"no window labelled {label!r} among {len(app.driver.window_handles)}")
-
-
-def invoke(app, command: str, args: dict) -> None:
-    """Calls one of the app's commands from the current window, as its UI would."""
-    app.driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(() => done(null), (e) => done(e));",
-        command,
-        args,
-    )
 
 
 def tray_menu(item: int) -> None:

@@ -186,6 +186,14 @@ export const commands = {
 	backupsCreate: () => typedError<Backup, IpcError>(__TAURI_INVOKE("backups_create")),
 	/**  Restores a backup: the app restarts, backs up the current data, then swaps the backup in. */
 	backupsRestore: (name: string) => typedError<null, IpcError>(__TAURI_INVOKE("backups_restore", { name })),
+	/**  Everything of the signed-in profile as one JSON file (no secrets). */
+	exportsProfile: (path: string) => typedError<ExportWritten, IpcError>(__TAURI_INVOKE("exports_profile", { path })),
+	/**  One conversation as Markdown. */
+	exportsThreadMarkdown: (threadId: ThreadId, path: string) => typedError<ExportWritten, IpcError>(__TAURI_INVOKE("exports_thread_markdown", { threadId, path })),
+	/**  The tasks as CSV. */
+	exportsTasksCsv: (path: string) => typedError<ExportWritten, IpcError>(__TAURI_INVOKE("exports_tasks_csv", { path })),
+	/**  Imports a JSON export into the signed-in profile; a refused file changes nothing. */
+	exportsImport: (path: string) => typedError<ImportSummary, IpcError>(__TAURI_INVOKE("exports_import", { path })),
 };
 
 /** Events */
@@ -492,12 +500,23 @@ export type ErrorCode =
 "ThreadBusy" | 
 /**  The agent is archived. */
 "AgentArchived" | 
+/**
+ *  The file is not an export this app can import (damaged, or from a newer version);
+ *  nothing was imported.
+ */
+"ImportRefused" | 
 /**  A backup could not be made or restored (a full disk, a damaged file); nothing changed. */
 "BackupFailed" | 
 /**  The update address could not be reached, or did not offer a valid signed update. */
 "UpdateFailed" | 
 /**  Something failed inside the app; details are in the log. */
 "Internal";
+
+/**  A file an export wrote. */
+export type ExportWritten = {
+	path: string,
+	bytes: number | null,
+};
 
 /**  Whether the HTTP server runs, and where. */
 export type HttpSettings = {
@@ -512,6 +531,19 @@ export type HttpStatus = {
 	url: string | null,
 	/**  Why it is not running although switched on (the port is taken, say). */
 	error: string | null,
+};
+
+export type ImportCount = {
+	kind: string,
+	count: number,
+};
+
+/**  What an import added and what it found already there. */
+export type ImportSummary = {
+	/**  Rows written, by kind ("tasks", "threads", "messages" …). */
+	added: ImportCount[],
+	/**  Rows of the file that were already in this profile (an earlier import of the same file). */
+	alreadyThere: number,
 };
 
 /**  A failed command, as the UI receives it. */

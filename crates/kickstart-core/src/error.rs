@@ -4,6 +4,7 @@
 use crate::auth::AuthError;
 use crate::backups::BackupError;
 use crate::chat::ChatError;
+use crate::exports::ImportError;
 use crate::mcp::McpError;
 use crate::providers::ProviderError;
 use crate::secrets::SecretError;
@@ -39,6 +40,9 @@ pub enum CoreError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An export file could not be imported; nothing was changed.
+    #[error(transparent)]
+    Import(#[from] ImportError),
     /// A backup could not be made or restored; the database in use is unchanged.
     #[error(transparent)]
     Backup(#[from] BackupError),

@@ -11,6 +11,7 @@ pub mod chat;
 pub mod clock;
 pub mod desktop;
 mod error;
+pub mod exports;
 pub mod ids;
 pub mod mcp;
 pub mod profiles;
@@ -174,6 +175,11 @@ impl Core {
     /// Backups of the database: daily, before migrations, by hand; restoring one.
     pub fn backups(&self) -> backups::Backups<'_> {
         backups::Backups::new(self)
+    }
+
+    /// Exports of a profile's data (JSON, a thread as Markdown, tasks as CSV) and imports.
+    pub fn exports(&self) -> exports::Exports<'_> {
+        exports::Exports::new(self)
     }
 
     /// The installation's desktop settings and each profile's quick chat.

@@ -39,6 +39,7 @@ import { AgentPicker, defaultAgent, NewChatIntro, StarterDialog } from "./NewCha
 import { ProblemNotice } from "./Problem";
 import { ThreadList } from "./ThreadList";
 import { Transcript } from "./Transcript";
+import { useExportThreadMarkdown } from "../exports/api";
 
 export type ChatPageProps = {
   /** Open a new chat with this agent (from the Agents page's Chat button). */
@@ -92,6 +93,7 @@ export function ChatPage({
   const update = useUpdateThread();
   const remove = useDeleteThread();
   const restore = useRestoreThread();
+  const exportMarkdown = useExportThreadMarkdown();
 
   const view = threadId ?? NEW;
   const draft = drafts[view] ?? "";
@@ -201,6 +203,17 @@ export function ChatPage({
     );
   };
 
+  const exportThread = (target: Thread) =>
+    exportMarkdown.mutate(
+      { threadId: target.id, title: target.title },
+      {
+        onError: fail(view),
+        onSuccess: (file) => {
+          if (file) showToast(`Saved “${target.title}” to ${file.path}`);
+        },
+      },
+    );
+
   const deleteThread = (target: Thread) =>
     remove.mutate(target.id, {
       onError: fail(view),
@@ -306,6 +319,7 @@ export function ChatPage({
             onTogglePin={togglePin}
             onToggleArchive={toggleArchive}
             onDelete={deleteThread}
+            onExport={exportThread}
           />
         )}
         <div className="chat-threads-foot">

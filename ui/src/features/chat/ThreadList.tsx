@@ -1,6 +1,15 @@
 import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Archive, ArchiveRestore, MoreHorizontal, Pencil, Pin, PinOff, Trash2 } from "lucide-react";
+import {
+  Archive,
+  ArchiveRestore,
+  FileDown,
+  MoreHorizontal,
+  Pencil,
+  Pin,
+  PinOff,
+  Trash2,
+} from "lucide-react";
 import { MenuButton, Spinner, type MenuItem } from "../../components/ui";
 import { AgentAvatar } from "../agents/appearance";
 import type { Thread } from "./api";
@@ -15,6 +24,7 @@ export type ThreadActions = {
   onTogglePin: (thread: Thread) => void;
   onToggleArchive: (thread: Thread) => void;
   onDelete: (thread: Thread) => void;
+  onExport: (thread: Thread) => void;
 };
 
 export type ThreadListProps = ThreadActions & {
@@ -126,6 +136,7 @@ function ThreadRow({
   onTogglePin,
   onToggleArchive,
   onDelete,
+  onExport,
 }: ThreadActions & {
   thread: Thread;
   style: { height: number; transform: string };
@@ -152,6 +163,12 @@ function ThreadRow({
       icon: thread.archived ? <ArchiveRestore size={14} /> : <Archive size={14} />,
       onSelect: () => onToggleArchive(thread),
       testId: "thread-archive",
+    },
+    {
+      label: "Export as Markdown…",
+      icon: <FileDown size={14} />,
+      onSelect: () => onExport(thread),
+      testId: "thread-export",
     },
     {
       label: "Delete",

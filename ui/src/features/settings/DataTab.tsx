@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Archive, DatabaseBackup, History } from "lucide-react";
+import { Archive, DatabaseBackup, Download, History, Upload } from "lucide-react";
 import { Alert, Badge, Button, Dialog, EmptyState, Spinner, TextField } from "../../components/ui";
 import { formErrors } from "../../lib/forms";
 import {
@@ -11,6 +11,13 @@ import {
   type Backup,
   type BackupReason,
 } from "../backups/api";
+import {
+  useExportProfile,
+  useExportTasksCsv,
+  useImport,
+  type ExportWritten,
+  type ImportSummary,
+} from "../exports/api";
 
 const REASONS: Record<BackupReason, string> = {
   daily: "Daily",
@@ -30,17 +37,98 @@ function when(iso: string): string {
 }
 
 /**
- * Settings → Data (administrators): the database's automatic backups, "Back up now", how many
- * are kept, and restoring one (the app restarts; the data it replaces is backed up first).
+ * Settings → Data: export and import your own data (everyone); for administrators also the
+ * database's automatic backups, "Back up now", how many are kept, and restoring one (the app
+ * restarts; the data it replaces is backed up first).
  */
-export function DataTab() {
+export function DataTab({ isAdmin }: { isAdmin: boolean }) {
+  return (
+    <div className="settings-stack" data-testid="settings-data">
+      <ExportSection />
+      {isAdmin && <BackupsSection />}
+    </div>
+  );
+}
+
+function written(file: ExportWritten): string {
+  return `Saved ${size(file.bytes)} to ${file.path}`;
+}
+
+function imported(summary: ImportSummary): string {
+  if (summary.added.length === 0)
+    return "Everything in that file is already here; nothing was added.";
+  const parts = summary.added.map((item) => `${item.count} ${item.kind}`);
+  return `Imported ${parts.join(", ")}.`;
+}
+
+function ExportSection() {
+  const everything = useExportProfile();
+  const tasks = useExportTasksCsv();
+  const load = useImport();
+  const error = formErrors(everything.error ?? tasks.error ?? load.error, []).form;
+  const done = everything.data ?? tasks.data;
+  return (
+    <section className="settings-section" aria-labelledby="data-export-title">
+      <header className="settings-section-header">
+        <h2 id="data-export-title">Export and import</h2>
+        <p className="muted">
+          Your agents, conversations, tasks and settings in one file, to keep or to move to another
+          profile or computer. API keys are never in it.
+        </p>
+      </header>
+      <div className="settings-row data-actions">
+        <Button
+          icon={<Download size={15} />}
+          loading={everything.isPending}
+          onClick={() => everything.mutate()}
+          data-testid="export-profile"
+        >
+          Export everything…
+        </Button>
+        <Button
+          icon={<Download size={15} />}
+          loading={tasks.isPending}
+          onClick={() => tasks.mutate()}
+          data-testid="export-tasks-csv"
+        >
+          Tasks as CSV…
+        </Button>
+        <Button
+          icon={<Upload size={15} />}
+          loading={load.isPending}
+          onClick={() => load.mutate()}
+          data-testid="import-profile"
+        >
+          Import…
+        </Button>
+      </div>
+      {done && (
+        <Alert tone="success" data-testid="export-result">
+          {written(done)}
+        </Alert>
+      )}
+      {load.data && (
+        <Alert tone="success" data-testid="import-result">
+          {imported(load.data)}
+        </Alert>
+      )}
+      {error && (
+        <Alert tone="error" data-testid="data-error">
+          {error}
+        </Alert>
+      )}
+    </section>
+  );
+}
+
+function BackupsSection() {
   const backups = useBackups();
   const create = useCreateBackup();
   const [restoring, setRestoring] = useState<Backup | null>(null);
   const createError = formErrors(create.error, []).form;
 
   return (
-    <div className="settings-stack" data-testid="settings-data">
+    <>
       <section className="settings-section" aria-labelledby="data-backups-title">
         <header className="settings-section-header">
           <h2 id="data-backups-title">Backups</h2>
@@ -92,7 +180,7 @@ export function DataTab() {
       </section>
       <KeepSection />
       <RestoreDialog backup={restoring} onClose={() => setRestoring(null)} />
-    </div>
+    </>
   );
 }
 

@@ -61,15 +61,15 @@ export function SettingsPage({
       icon: <Users size={15} />,
       testId: "settings-tab-profiles",
     });
-    items.push({
-      id: "data",
-      label: "Data",
-      icon: <Database size={15} />,
-      testId: "settings-tab-data",
-    });
   }
+  items.push({
+    id: "data",
+    label: "Data",
+    icon: <Database size={15} />,
+    testId: "settings-tab-data",
+  });
   // A demoted admin must not stay on a tab that no longer exists.
-  const current: Tab = (tab === "profiles" || tab === "data") && !isAdmin ? "profile" : tab;
+  const current: Tab = tab === "profiles" && !isAdmin ? "profile" : tab;
 
   return (
     <div className="settings" data-testid="settings">
@@ -88,7 +88,7 @@ export function SettingsPage({
         {current === "desktop" && <DesktopTab />}
         {current === "appearance" && <AppearanceTab />}
         {current === "profiles" && <ProfilesTab session={session} />}
-        {current === "data" && <DataTab />}
+        {current === "data" && <DataTab isAdmin={isAdmin} />}
       </TabPanel>
     </div>
   );

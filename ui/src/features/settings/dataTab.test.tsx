@@ -107,13 +107,63 @@ describe("settings → data", () => {
     expect(await screen.findByText(/still being written/)).toBeInTheDocument();
   });
 
-  it("is not offered to members", async () => {
-    const { user } = renderApp(
+  it("offers members their own export and import, not the computer's backups", async () => {
+    const { user, callsTo } = renderApp(
       backend({ auth_status: () => signedIn(session({}, { role: "member" })) }),
     );
-    await screen.findByTestId("app-frame");
-    await user.click(screen.getByTestId("nav-settings"));
-    await screen.findByTestId("settings-tab-profile");
-    expect(screen.queryByTestId("settings-tab-data")).not.toBeInTheDocument();
+    await openTab(user);
+    expect(screen.getByTestId("export-profile")).toBeInTheDocument();
+    expect(screen.queryByTestId("backup-create")).not.toBeInTheDocument();
+    expect(callsTo("backups_list")).toHaveLength(0);
+  });
+
+  it("exports to the file chosen in the save dialog, and nothing when it is cancelled", async () => {
+    let chosen: string | null = null;
+    const { user, callsTo } = renderApp(
+      backend({
+        "plugin:dialog|save": () => chosen,
+        exports_profile: ({ path }) => ({ path, bytes: 52_000 }),
+      }),
+    );
+    await openTab(user);
+    await user.click(screen.getByTestId("export-profile"));
+    await waitFor(() => expect(callsTo("plugin:dialog|save")).toHaveLength(1));
+    expect(callsTo("exports_profile")).toHaveLength(0);
+
+    chosen = "/home/ada/kickstartmyai-2026-12-05.json";
+    await user.click(screen.getByTestId("export-profile"));
+    expect(await screen.findByTestId("export-result")).toHaveTextContent(
+      "Saved 51 KB to /home/ada/kickstartmyai-2026-12-05.json",
+    );
+    expect(callsTo("exports_profile")[0]?.args).toEqual({ path: chosen });
+  });
+
+  it("imports the chosen file and says what it added, or why it was refused", async () => {
+    let answer: Handler = () => ({
+      added: [
+        { kind: "tasks", count: 12 },
+        { kind: "threads", count: 3 },
+      ],
+      alreadyThere: 0,
+    });
+    const { user } = renderApp(
+      backend({
+        "plugin:dialog|open": () => "/home/ada/export.json",
+        exports_import: (args) => answer(args),
+      }),
+    );
+    await openTab(user);
+    await user.click(screen.getByTestId("import-profile"));
+    expect(await screen.findByTestId("import-result")).toHaveTextContent(
+      "Imported 12 tasks, 3 threads.",
+    );
+
+    answer = () =>
+      ipcError(
+        "ImportRefused",
+        "This export was made by a newer version of KickStartMyAI (format 2); update the app to import it.",
+      );
+    await user.click(screen.getByTestId("import-profile"));
+    expect(await screen.findByTestId("data-error")).toHaveTextContent("newer version");
   });
 });

@@ -1,0 +1,105 @@
+"""Your data in and out of the real app: a profile's tasks and conversations exported to a JSON
+file, imported into a second profile, and found there; a backup made by hand; Settings → Data in
+light and dark.
+
+The save and open dialogs are the system's own (GTK) windows, which WebDriver cannot drive: the
+test calls the commands the Data tab calls after the dialog, with the path a person would pick.
+"""
+
+import json
+
+import pytest
+from conftest import invoke, set_theme, text_of
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "correct horse battery"
+
+
+def wait_answer_complete(app, timeout: float = 20) -> str:
+    def done(_):
+        answers = app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="message-assistant"]')
+        return answers and answers[-1].get_attribute("data-status") == "complete" and text_of(answers[-1])
+
+    return WebDriverWait(app.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(done)
+
+
+def test_export_import_into_another_profile_and_back_up(app, tmp_path):
+    app.register_first_profile("ada", "Ada Lovelace", PASSWORD)
+    set_theme(app, "light")
+
+    # Some data: a task by quick add, a conversation with the offline Task assistant that adds
+    # another task through its tool.
+    app.click("nav-tasks")
+    app.find("quick-add").send_keys("pay rent every month on the 1st p1 #home" + Keys.ENTER)
+    app.row("pay rent")
+    app.click("nav-chat")
+    app.find("composer").send_keys("add call the bank tomorrow 9am" + Keys.ENTER)
+    wait_answer_complete(app)
+
+    # Settings → Data: the backup made at start is listed; "Back up now" adds one.
+    app.click("nav-settings")
+    app.click("settings-tab-data")
+    WebDriverWait(app.driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="backup-row"]')) >= 1)
+    before = len(app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="backup-row"]'))
+    app.click("backup-create")
+    WebDriverWait(app.driver, 10).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="backup-row"]')) == before + 1
+    )
+    assert "By hand" in app.text("settings-data")
+    app.shot("70-settings-data-light")
+
+    # Export everything, as "Export everything…" does once a file is chosen.
+    target = tmp_path / "ada-export.json"
+    written = invoke(app, "exports_profile", {"path": str(target)})
+    assert written["path"] == str(target) and target.exists()
+    export = json.loads(target.read_text())
+    titles = sorted(row["title"] for row in export["tables"]["tasks"])
+    assert titles == ["call the bank", "pay rent"], titles
+    assert "password" not in target.read_text(), "no secrets in an export"
+    # A wrong kind of file is refused, in words.
+    with pytest.raises(AssertionError, match="Choose a .json file"):
+        invoke(app, "exports_profile", {"path": str(tmp_path / "ada-export.exe")})
+
+    # A second profile imports it and finds the same tasks and conversation.
+    app.click("logout-button")
+    app.click("go-register")
+    app.fill("register", username="bob", displayName="Bob", password=PASSWORD, confirmPassword=PASSWORD)
+    app.click("register-submit")
+    app.find("recovery-key")
+    app.click("recovery-key-saved")
+    app.click("recovery-key-continue")
+    app.find("app-frame")
+    summary = invoke(app, "exports_import", {"path": str(target)})
+    kinds = {item["kind"]: item["count"] for item in summary["added"]}
+    assert kinds.get("tasks") == 2 and kinds.get("threads") == 1, summary
+
+    app.click("nav-tasks")
+    app.row("pay rent")
+    app.row("call the bank")
+    app.click("nav-chat")
+    app.find("thread-item").click()
+    assert "add call the bank tomorrow 9am" in app.text("message-user")
+
+    # Importing the same file again adds nothing.
+    again = invoke(app, "exports_import", {"path": str(target)})
+    assert again["added"] == [] and again["alreadyThere"] > 0, again
+
+    # A damaged file is refused and changes nothing.
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(target.read_text()[: len(target.read_text()) // 2])
+    with pytest.raises(AssertionError, match="ImportRefused"):
+        invoke(app, "exports_import", {"path": str(damaged)})
+
+    # Members see their own export and import, not the computer's backups.
+    app.click("nav-settings")
+    app.click("settings-tab-data")
+    app.find("export-profile")
+    assert app.absent("backup-create"), "backups are for administrators"
+    set_theme(app, "dark")
+    app.click("settings-tab-data")
+    app.find("export-profile")
+    app.shot("71-settings-data-member-dark")
+    set_theme(app, "light")
