@@ -54,7 +54,8 @@ const NAV: readonly NavItem[] = [
     id: "settings",
     label: "Settings",
     icon: <Settings size={17} />,
-    description: "Profile, providers, tool servers, MCP clients, desktop, appearance, profiles and data",
+    description:
+      "Profile, providers, tool servers, MCP clients, desktop, appearance, profiles and data",
   },
 ];
 
