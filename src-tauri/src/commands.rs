@@ -7,6 +7,7 @@ pub mod auth;
 pub mod backups;
 pub mod chat;
 pub mod desktop;
+pub mod diagnostics;
 pub mod exports;
 pub mod mcp;
 pub mod profiles;

@@ -127,6 +127,8 @@ macro_rules! specta_builder {
                 $crate::commands::exports::exports_thread_markdown,
                 $crate::commands::exports::exports_tasks_csv,
                 $crate::commands::exports::exports_import::<$runtime>,
+                $crate::commands::diagnostics::diagnostics_report::<$runtime>,
+                $crate::commands::diagnostics::diagnostics_usage,
             ])
             .events(tauri_specta::collect_events![
                 $crate::events::SessionLocked,

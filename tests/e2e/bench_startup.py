@@ -16,6 +16,7 @@ inherits it).
 
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -69,33 +70,44 @@ def newest_pid(binary: str) -> int:
     return int(out.stdout.split()[0])
 
 
+def wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"nothing listens on port {port}")
+            time.sleep(0.05)
+
+
 class Launch:
     """One launch of `binary` through its own tauri-driver, with fresh XDG folders."""
 
-    def __init__(self, binary: str, args: list[str], xdg_from: Path | None = None):
+    def __init__(self, binary: str, args: list[str]):
         self.scratch = Path(tempfile.mkdtemp(prefix="kickstart-startup-"))
         env = dict(os.environ)
         for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
             folder = self.scratch / name.lower()
             folder.mkdir()
             env[name] = str(folder)
+        self.driver_log = open("target/tauri-driver-startup.log", "ab")
         self.driver_process = subprocess.Popen(
             ["tauri-driver", "--port", str(PORT), "--native-port", str(NATIVE_PORT)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, stdout=self.driver_log, stderr=self.driver_log, start_new_session=True,
         )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("tauri-driver did not start")
-                time.sleep(0.05)
-        options = ArgOptions()
-        options.set_capability("browserName", "wry")
-        options.set_capability("tauri:options", {"application": binary, "args": args})
-        self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{PORT}", options=options)
+        try:
+            # tauri-driver answers before WebKitWebDriver behind it listens: wait for both.
+            for port in (PORT, NATIVE_PORT):
+                wait_for_port(port)
+            options = ArgOptions()
+            options.set_capability("browserName", "wry")
+            options.set_capability("tauri:options", {"application": binary, "args": args})
+            self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{PORT}", options=options)
+        except BaseException:
+            self.stop_driver()
+            raise
         self.pid = newest_pid(binary)
 
     def first_screen_ms(self) -> float:
@@ -111,13 +123,18 @@ class Launch:
         time.sleep(SETTLE_S)
         return pss_kib(self.pid), rss_kib(self.pid)
 
+    def stop_driver(self) -> None:
+        # tauri-driver and the WebKitWebDriver it started (its own process group).
+        os.killpg(self.driver_process.pid, signal.SIGTERM)
+        self.driver_process.wait(10)
+        self.driver_log.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
     def close(self) -> None:
         try:
             self.driver.quit()
         finally:
-            self.driver_process.terminate()
-            self.driver_process.wait(10)
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.stop_driver()
 
 
 def measure(name: str, binary: str, ours: bool) -> dict:

@@ -22,6 +22,23 @@ APP = os.environ["KICKSTART_APP"]
 SHOTS = Path(os.environ.get("KICKSTART_SCREENSHOTS", "target/e2e-screenshots"))
 
 
+# The element's nearest scrolling area (never the window, whose scrolling would shift the whole
+# frame), then how far to scroll it: the element to the area's top, or to its middle when it is
+# outside the area or near its edges (where a sticky header may cover it).
+_SCROLL_BOX = (
+    "const el = arguments[0]; let box = el.parentElement;"
+    "while (box && !(box.scrollHeight > box.clientHeight && getComputedStyle(box).overflowY !== 'visible'))"
+    "  box = box.parentElement;"
+    "if (!box) return;"
+    "const area = box.getBoundingClientRect(), at = el.getBoundingClientRect();"
+)
+SCROLL_TO_TOP = _SCROLL_BOX + "box.scrollTop += at.top - area.top;"
+SCROLL_INTO_MIDDLE = _SCROLL_BOX + (
+    "if (at.top < area.top + 120 || at.bottom > area.bottom - 40)"
+    "  box.scrollTop += (at.top + at.height / 2) - (area.top + area.height / 2);"
+)
+
+
 class App:
     """The app's window, addressed by data-testid, with screenshots by name."""
 
@@ -52,6 +69,9 @@ class App:
     def click(self, testid: str) -> None:
         element = self.find(testid)
         WebDriverWait(self.driver, 10).until(lambda _: element.is_enabled())
+        # Into view within its scrolling area first: a page scrolled down (to a chart, say)
+        # leaves controls under the page header, where a click would land on the header.
+        self.driver.execute_script(SCROLL_INTO_MIDDLE, element)
         element.click()
 
     def choose(self, testid: str) -> None:
@@ -93,6 +113,10 @@ class App:
             lambda d: d.execute_script("return document.documentElement.dataset.theme") == theme
         )
         time.sleep(0.5)
+
+    def scroll_to(self, testid: str) -> None:
+        """Scrolls the element's scrolling area (not the window) so the element is at its top."""
+        self.driver.execute_script(SCROLL_TO_TOP, self.find(testid))
 
     def text(self, testid: str) -> str:
         # textContent, not .text: WebKitWebDriver's rendered-text algorithm drops text clipped

@@ -9,7 +9,7 @@ test calls the commands the Data tab calls after the dialog, with the path a per
 import json
 
 import pytest
-from conftest import invoke, set_theme, text_of
+from conftest import add_scripted_provider, invoke, set_theme, text_of
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -102,4 +102,36 @@ def test_export_import_into_another_profile_and_back_up(app, tmp_path):
     app.click("settings-tab-data")
     app.find("export-profile")
     app.shot("71-settings-data-member-dark")
+    set_theme(app, "light")
+
+
+def test_diagnostics_with_usage_charts_light_and_dark(app, llm):
+    # Still Bob, from the test above: a provider and a few answers give the charts something.
+    add_scripted_provider(app, llm.url)
+    app.click("nav-chat")
+    for question in ("What is on today?", "And tomorrow?"):
+        app.click("new-chat")
+        app.find("composer").send_keys(question + Keys.ENTER)
+        WebDriverWait(app.driver, 20).until(
+            lambda d: any(
+                a.get_attribute("data-status") == "complete" and question
+                for a in d.find_elements(By.CSS_SELECTOR, '[data-testid="message-assistant"]')
+            )
+        )
+    app.click("nav-settings")
+    app.click("settings-tab-diagnostics")
+    facts = app.find("diag-facts")
+    assert "linux" in text_of(facts)
+    app.find("chart-agents").find_element(By.CSS_SELECTOR, "svg.recharts-surface")
+    app.find("chart-tasks").find_element(By.CSS_SELECTOR, "svg.recharts-surface")
+    counts = app.text("diag-counts")
+    assert "threads" in counts and "messages" in counts
+    app.shot("72-diagnostics-light")
+    app.scroll_to("chart-agents")
+    app.shot("73-diagnostics-charts-light")
+    set_theme(app, "dark")
+    app.click("settings-tab-diagnostics")
+    app.find("chart-agents").find_element(By.CSS_SELECTOR, "svg.recharts-surface")
+    app.scroll_to("chart-agents")
+    app.shot("74-diagnostics-charts-dark")
     set_theme(app, "light")

@@ -194,6 +194,10 @@ export const commands = {
 	exportsTasksCsv: (path: string) => typedError<ExportWritten, IpcError>(__TAURI_INVOKE("exports_tasks_csv", { path })),
 	/**  Imports a JSON export into the signed-in profile; a refused file changes nothing. */
 	exportsImport: (path: string) => typedError<ImportSummary, IpcError>(__TAURI_INVOKE("exports_import", { path })),
+	/**  Version, folders, database, connections, MCP status and recent problems. */
+	diagnosticsReport: () => typedError<DiagnosticsReport, IpcError>(__TAURI_INVOKE("diagnostics_report")),
+	/**  Usage per day over the last `days` days, for the charts. */
+	diagnosticsUsage: (days: number) => typedError<UsageReport, IpcError>(__TAURI_INVOKE("diagnostics_usage", { days })),
 };
 
 /** Events */
@@ -377,6 +381,18 @@ export type ConnectionCheck = {
 	message: string,
 };
 
+/**  A provider connection as diagnostics show it (no address path, no key). */
+export type ConnectionInfo = {
+	name: string,
+	kind: string,
+	isDefault: boolean,
+	/**  Where its key is: none, keychain or vault. */
+	keyStorage: string,
+	/**  The last run through it: when, and whether it failed. */
+	lastRunAt: string | null,
+	lastRunFailed: boolean,
+};
+
 /**  A change to a connection: only the fields given change. */
 export type ConnectionPatch = {
 	name: string | null,
@@ -395,6 +411,28 @@ export type CreateProfileInput = {
 	displayName: string,
 	password: string,
 	role: Role,
+};
+
+/**  The database at a glance. */
+export type DatabaseInfo = {
+	/**  The database file and its write-ahead log, in bytes. */
+	sizeBytes: number | null,
+	/**  The newest schema version applied (the migration's number). */
+	schemaVersion: string,
+	/**  Rows per table: the whole computer's for administrators, the profile's own otherwise. */
+	counts: TableCount[],
+};
+
+/**  One day's usage. Days without any activity are included, with zeros, so charts are even. */
+export type DayUsage = {
+	/**  `YYYY-MM-DD` (UTC). */
+	day: string,
+	runs: number,
+	failedRuns: number,
+	tokensIn: number | null,
+	tokensOut: number | null,
+	tasksCreated: number,
+	tasksCompleted: number,
 };
 
 /**  What the tray menu and the shortcut can ask for. */
@@ -440,6 +478,22 @@ export type DesktopStatus = {
 	settings: DesktopSettings,
 	/**  Why the shortcut is not working (taken by another app, say), if it is not. */
 	shortcutError: string | null,
+};
+
+/**  The report Settings → Diagnostics shows and copies. */
+export type DiagnosticsReport = {
+	appVersion: string,
+	/**  Operating system and processor ("linux x86_64"). */
+	platform: string,
+	dataDir: string,
+	logDir: string | null,
+	database: DatabaseInfo,
+	connections: ConnectionInfo[],
+	/**  MCP over HTTP: where it listens, or why it does not although switched on. */
+	mcpHttpUrl: string | null,
+	mcpHttpError: string | null,
+	/**  The newest warning and error lines of the log, oldest first. */
+	recentProblems: string[],
 };
 
 /**  A due date: a local calendar day, and optionally a local time. */
@@ -946,6 +1000,11 @@ export type SessionLocked = null;
 /**  What a recognised span means. */
 export type SpanKind = "due" | "recurrence" | "priority" | "tag";
 
+export type TableCount = {
+	table: string,
+	rows: number | null,
+};
+
 /**  A tag and how many open tasks carry it. */
 export type TagCount = {
 	tag: string,
@@ -1118,6 +1177,14 @@ export type ThreadQuery = {
 	limit: number | null,
 };
 
+/**  Tokens of one day by one agent or model. */
+export type TokensBy = {
+	day: string,
+	/**  The agent's or the model's name. */
+	name: string,
+	tokens: number | null,
+};
+
 /**  The id of one recorded tool call. */
 export type ToolCallId = string;
 
@@ -1192,6 +1259,13 @@ export type UpdateCheck = {
 export type Usage = {
 	inputTokens: number,
 	outputTokens: number,
+};
+
+/**  Usage of the signed-in profile over the last days. */
+export type UsageReport = {
+	days: DayUsage[],
+	tokensByAgent: TokensBy[],
+	tokensByModel: TokensBy[],
 };
 
 /**  The state of the vault for the signed-in profile. */

@@ -10,6 +10,7 @@ pub mod backups;
 pub mod chat;
 pub mod clock;
 pub mod desktop;
+pub mod diagnostics;
 mod error;
 pub mod exports;
 pub mod ids;
@@ -175,6 +176,11 @@ impl Core {
     /// Backups of the database: daily, before migrations, by hand; restoring one.
     pub fn backups(&self) -> backups::Backups<'_> {
         backups::Backups::new(self)
+    }
+
+    /// Database size and counts, connections and usage per day (Settings → Diagnostics).
+    pub fn diagnostics(&self) -> diagnostics::Diagnostics<'_> {
+        diagnostics::Diagnostics::new(self)
     }
 
     /// Exports of a profile's data (JSON, a thread as Markdown, tasks as CSV) and imports.

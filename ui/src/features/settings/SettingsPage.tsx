@@ -1,5 +1,15 @@
 import { useState } from "react";
-import { Blocks, Cable, Database, Monitor, Palette, Plug, User, Users } from "lucide-react";
+import {
+  Activity,
+  Blocks,
+  Cable,
+  Database,
+  Monitor,
+  Palette,
+  Plug,
+  User,
+  Users,
+} from "lucide-react";
 import { TabPanel, Tabs, type TabItem } from "../../components/ui";
 import type { SessionInfo } from "../auth/api";
 import { McpTab } from "../mcp/McpTab";
@@ -8,11 +18,20 @@ import { ProfilesTab } from "../profiles/ProfilesTab";
 import { ProvidersTab } from "../providers/ProvidersTab";
 import { AppearanceTab } from "./AppearanceTab";
 import { DataTab } from "./DataTab";
+import { DiagnosticsTab } from "./DiagnosticsTab";
 import { DesktopTab } from "./DesktopTab";
 import { ProfileTab } from "./ProfileTab";
 
 export type SettingsTab =
-  "profile" | "providers" | "toolServers" | "mcp" | "desktop" | "appearance" | "profiles" | "data";
+  | "profile"
+  | "providers"
+  | "toolServers"
+  | "mcp"
+  | "desktop"
+  | "appearance"
+  | "profiles"
+  | "data"
+  | "diagnostics";
 type Tab = SettingsTab;
 
 export function SettingsPage({
@@ -68,6 +87,12 @@ export function SettingsPage({
     icon: <Database size={15} />,
     testId: "settings-tab-data",
   });
+  items.push({
+    id: "diagnostics",
+    label: "Diagnostics",
+    icon: <Activity size={15} />,
+    testId: "settings-tab-diagnostics",
+  });
   // A demoted admin must not stay on a tab that no longer exists.
   const current: Tab = tab === "profiles" && !isAdmin ? "profile" : tab;
 
@@ -89,6 +114,7 @@ export function SettingsPage({
         {current === "appearance" && <AppearanceTab />}
         {current === "profiles" && <ProfilesTab session={session} />}
         {current === "data" && <DataTab isAdmin={isAdmin} />}
+        {current === "diagnostics" && <DiagnosticsTab />}
       </TabPanel>
     </div>
   );
