@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import {
   Activity,
   Blocks,
@@ -10,7 +10,7 @@ import {
   User,
   Users,
 } from "lucide-react";
-import { TabPanel, Tabs, type TabItem } from "../../components/ui";
+import { Spinner, TabPanel, Tabs, type TabItem } from "../../components/ui";
 import type { SessionInfo } from "../auth/api";
 import { McpTab } from "../mcp/McpTab";
 import { ToolServersTab } from "../mcp/ToolServersTab";
@@ -18,9 +18,13 @@ import { ProfilesTab } from "../profiles/ProfilesTab";
 import { ProvidersTab } from "../providers/ProvidersTab";
 import { AppearanceTab } from "./AppearanceTab";
 import { DataTab } from "./DataTab";
-import { DiagnosticsTab } from "./DiagnosticsTab";
 import { DesktopTab } from "./DesktopTab";
 import { ProfileTab } from "./ProfileTab";
+
+// The charts library is only loaded when Diagnostics opens: it would double the start-up bundle.
+const DiagnosticsTab = lazy(() =>
+  import("./DiagnosticsTab").then((module) => ({ default: module.DiagnosticsTab })),
+);
 
 export type SettingsTab =
   | "profile"
@@ -114,7 +118,11 @@ export function SettingsPage({
         {current === "appearance" && <AppearanceTab />}
         {current === "profiles" && <ProfilesTab session={session} />}
         {current === "data" && <DataTab isAdmin={isAdmin} />}
-        {current === "diagnostics" && <DiagnosticsTab />}
+        {current === "diagnostics" && (
+          <Suspense fallback={<Spinner size={18} label="Loading diagnostics" />}>
+            <DiagnosticsTab />
+          </Suspense>
+        )}
       </TabPanel>
     </div>
   );
