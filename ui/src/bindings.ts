@@ -381,7 +381,7 @@ export type ConnectionCheck = {
 	message: string,
 };
 
-/**  A provider connection as diagnostics show it (no address path, no key). */
+/**  A provider connection as diagnostics show it (no address, no key). */
 export type ConnectionInfo = {
 	name: string,
 	kind: string,
