@@ -187,30 +187,21 @@ impl<'a> Diagnostics<'a> {
                 by_day[i].tokens_out = tokens_out as f64;
             }
         }
-        let created: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT substr(created_at, 1, 10) AS day, count(*) FROM tasks \
-             WHERE profile_id = ?1 AND created_at >= ?2 GROUP BY day",
-        )
-        .bind(profile)
-        .bind(&since)
-        .fetch_all(pool)
-        .await?;
-        for (day, count) in created {
-            if let Some(i) = index(&day) {
-                by_day[i].tasks_created = count as u32;
-            }
-        }
-        let completed: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT substr(completed_at, 1, 10) AS day, count(*) FROM task_completions \
-             WHERE profile_id = ?1 AND completed_at >= ?2 GROUP BY day",
-        )
-        .bind(profile)
-        .bind(&since)
-        .fetch_all(pool)
-        .await?;
-        for (day, count) in completed {
-            if let Some(i) = index(&day) {
-                by_day[i].tasks_completed = count as u32;
+        // Tasks made and completions, per day: the same count over two tables.
+        for (table, column, created) in [("tasks", "created_at", true), ("task_completions", "completed_at", false)] {
+            let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+                "SELECT substr({column}, 1, 10) AS day, count(*) FROM {table} \
+                 WHERE profile_id = ?1 AND {column} >= ?2 GROUP BY day"
+            ))
+            .bind(profile)
+            .bind(&since)
+            .fetch_all(pool)
+            .await?;
+            for (day, count) in rows {
+                if let Some(i) = index(&day) {
+                    let slot = if created { &mut by_day[i].tasks_created } else { &mut by_day[i].tasks_completed };
+                    *slot = count as u32;
+                }
             }
         }
 

@@ -1,7 +1,6 @@
 //! Desktop settings, the quick chat's memory and the tasks that fall due, on a real SQLite file.
 
 use chrono::{Duration, TimeZone, Utc};
-use kickstart_core::agents::{AgentInput, AgentVisibility};
 use kickstart_core::auth::Session;
 use kickstart_core::chat::SendInput;
 use kickstart_core::desktop::{DesktopSettings, QuickChat, DEFAULT_QUICK_CHAT_SHORTCUT};
@@ -19,24 +18,6 @@ async fn profile(t: &TestCore, name: &str) -> Session {
 async fn thread(t: &TestCore, session: &Session) -> ThreadId {
     let input = SendInput { thread_id: None, agent_id: None, text: "list my tasks".into() };
     t.core.chat().send(session, "q1", input, &ChatRecorder::default()).await.expect("offline answer").answer.thread_id
-}
-
-fn agent(name: &str) -> AgentInput {
-    AgentInput {
-        name: name.into(),
-        description: String::new(),
-        color: "green".into(),
-        icon: "bot".into(),
-        system_prompt: "Be brief.".into(),
-        connection_id: None,
-        model: None,
-        temperature: None,
-        max_tokens: None,
-        context_window: None,
-        tools: vec![],
-        starters: vec![],
-        visibility: AgentVisibility::Private,
-    }
 }
 
 #[tokio::test]
@@ -123,7 +104,7 @@ async fn the_update_address_is_off_by_default_and_only_https_or_this_computer() 
 async fn the_quick_chat_remembers_its_agent_and_thread_per_profile() {
     let t = TestCore::new().await;
     let ada = profile(&t, "ada").await;
-    let writer = t.core.agents().create(&ada, agent("Writer")).await.expect("agent");
+    let writer = t.core.agents().create(&ada, kickstart_testkit::plain_agent("Writer")).await.expect("agent");
     let ada_thread = thread(&t, &ada).await;
     let desktop = t.core.desktop();
     assert_eq!(desktop.quick_chat(&ada).await.expect("get"), QuickChat::default(), "a fresh start");

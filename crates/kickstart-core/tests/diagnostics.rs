@@ -3,29 +3,10 @@
 //! profile for members; and no message text or task title anywhere in what it returns.
 
 use chrono::Duration;
-use kickstart_core::agents::{AgentInput, AgentVisibility};
 use kickstart_core::chat::SendInput;
 use kickstart_core::tasks::NewTask;
 use kickstart_core::CoreError;
 use kickstart_testkit::{ChatRecorder, Reply, ScriptedLlm, TestCore};
-
-fn agent(name: &str) -> AgentInput {
-    AgentInput {
-        name: name.into(),
-        description: String::new(),
-        color: "green".into(),
-        icon: "pen".into(),
-        system_prompt: String::new(),
-        connection_id: None,
-        model: None,
-        temperature: None,
-        max_tokens: None,
-        context_window: None,
-        tools: vec![],
-        starters: vec![],
-        visibility: AgentVisibility::Private,
-    }
-}
 
 #[tokio::test]
 async fn usage_per_day_by_agent_and_model_with_failures_and_tasks() {
@@ -34,7 +15,7 @@ async fn usage_per_day_by_agent_and_model_with_failures_and_tasks() {
     let ada = t.core.auth().session().expect("session");
     let server = ScriptedLlm::start().await;
     kickstart_testkit::connect_scripted(&t.core, &ada, &server, "Local", true).await;
-    let writer = t.core.agents().create(&ada, agent("Writer")).await.expect("agent");
+    let writer = t.core.agents().create(&ada, kickstart_testkit::plain_agent("Writer")).await.expect("agent");
     let send = |agent_id, request: &'static str, text: &'static str| {
         let input = SendInput { thread_id: None, agent_id, text: text.into() };
         let (core, ada) = (t.core.clone(), ada.clone());

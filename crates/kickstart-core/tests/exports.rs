@@ -3,7 +3,7 @@
 //! profile of the same computer gives new ids and leaves the first profile alone; damaged,
 //! hand-edited and newer files are refused with nothing changed; Markdown and CSV.
 
-use kickstart_core::agents::{AgentInput, AgentStarter, AgentVisibility};
+use kickstart_core::agents::{AgentInput, AgentStarter};
 use kickstart_core::auth::Session;
 use kickstart_core::chat::SendInput;
 use kickstart_core::exports::{ImportError, ProfileExport};
@@ -52,19 +52,12 @@ async fn full_profile(t: &TestCore, username: &str) -> (Session, ThreadId) {
     };
     t.core.providers().create(&s, connection).await.expect("connection");
     let writer = AgentInput {
-        name: "Writer".into(),
         description: "Edits drafts".into(),
-        color: "green".into(),
-        icon: "pen".into(),
         system_prompt: "Be brief.".into(),
-        connection_id: None,
-        model: None,
         temperature: Some(0.4),
         max_tokens: Some(800),
-        context_window: None,
-        tools: vec![],
         starters: vec![AgentStarter { title: "Shorten".into(), prompt: "Shorten {{text}}".into() }],
-        visibility: AgentVisibility::Private,
+        ..kickstart_testkit::plain_agent("Writer")
     };
     t.core.agents().create(&s, writer).await.expect("agent");
     (s, thread)
@@ -83,12 +76,11 @@ fn comparable(export: &ProfileExport) -> serde_json::Map<String, Value> {
         .and_then(|a| a["id"].as_str())
         .expect("a Task assistant")
         .to_owned();
-    let mut text = serde_json::to_string(&export.tables).expect("json").replace(&builtin, "TASK-ASSISTANT");
+    let text = serde_json::to_string(&export.tables).expect("json").replace(&builtin, "TASK-ASSISTANT");
     let mut tables: serde_json::Map<String, Value> = serde_json::from_str(&text).expect("json");
     if let Some(Value::Array(agents)) = tables.get_mut("agents") {
         agents.retain(|a| a["built_in"].is_null());
     }
-    text.clear();
     tables
 }
 

@@ -91,6 +91,26 @@ pub async fn connect_scripted(
     core.providers().create(session, connection).await.expect("the connection is saved")
 }
 
+/// A private agent with this name and nothing else set (its connection and model: the
+/// profile's defaults).
+pub fn plain_agent(name: &str) -> kickstart_core::agents::AgentInput {
+    kickstart_core::agents::AgentInput {
+        name: name.into(),
+        description: String::new(),
+        color: "green".into(),
+        icon: "pen".into(),
+        system_prompt: String::new(),
+        connection_id: None,
+        model: None,
+        temperature: None,
+        max_tokens: None,
+        context_window: None,
+        tools: vec![],
+        starters: vec![],
+        visibility: kickstart_core::agents::AgentVisibility::Private,
+    }
+}
+
 /// A test configuration: cheap hashing, the given clock, and keyring-core's in-memory mock store
 /// so tests never touch the real keychain.
 pub fn config(database_path: PathBuf, clock: Arc<ManualClock>) -> CoreConfig {

@@ -580,7 +580,7 @@ function ToolsField({
                 From the tool server <strong>{server}</strong>
               </p>
             )}
-            <ul className="agent-tool-list">
+            <ul className="boxed-list">
               {group.map((tool) => (
                 <li key={tool.name}>
                   <label className="agent-tool">

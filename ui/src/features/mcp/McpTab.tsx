@@ -117,7 +117,7 @@ export function McpTab() {
             No tokens yet. Create one for each client you connect.
           </p>
         ) : (
-          <ul className="mcp-token-list" aria-label="MCP tokens">
+          <ul className="boxed-list" aria-label="MCP tokens">
             {list.map((token) => (
               <TokenRow
                 key={token.id}

@@ -157,7 +157,7 @@ function BackupsSection() {
           </EmptyState>
         )}
         {backups.data && backups.data.length > 0 && (
-          <ul className="backup-list" aria-label="Backups">
+          <ul className="boxed-list" aria-label="Backups">
             {backups.data.map((backup) => (
               <li key={backup.name} className="backup-row" data-testid="backup-row">
                 <div>

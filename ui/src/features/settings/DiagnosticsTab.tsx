@@ -151,7 +151,7 @@ export function DiagnosticsTab() {
         {data.connections.length === 0 ? (
           <p className="muted">No provider connections.</p>
         ) : (
-          <ul className="backup-list">
+          <ul className="boxed-list">
             {data.connections.map((c) => (
               <li key={c.name} className="backup-row" data-testid="diag-connection">
                 <div>
