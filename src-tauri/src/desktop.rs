@@ -22,8 +22,12 @@ use crate::{notify, AppState, ErrorCode, IpcError};
 
 /// The main window's label.
 pub const MAIN: &str = "main";
-/// The quick chat window's label (created hidden at start, in `tauri.conf.json`).
+/// The quick chat window's label. The window is made hidden by [`ensure_quick_chat`] shortly
+/// after someone signs in, or at once when it is summoned before that.
 pub const QUICK: &str = "quick";
+/// How long after a sign-in the hidden quick chat is made: late enough that its page does not
+/// share the CPU with the first page after signing in, soon enough that a summon finds it ready.
+pub const QUICK_CHAT_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// What the tray menu and the shortcut can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -142,23 +146,90 @@ fn window_error(error: tauri::Error) -> IpcError {
 /// Shows the quick chat in front with its input focused, or hides it when it already is in
 /// front. Returns whether it is shown now.
 pub fn toggle_quick_chat<R: Runtime>(app: &AppHandle<R>) -> Result<bool, IpcError> {
-    let quick = window(app, QUICK)?;
+    let Some(quick) = app.get_webview_window(QUICK) else {
+        // Summoned before it was made (within the first seconds): make it now and show it.
+        ensure_quick_chat(app, true)?;
+        return Ok(true);
+    };
     if quick.is_visible().map_err(window_error)? && quick.is_focused().map_err(window_error)? {
         quick.hide().map_err(window_error)?;
         return Ok(false);
     }
+    show_quick_chat(app, &quick)?;
+    Ok(true)
+}
+
+fn show_quick_chat<R: Runtime>(app: &AppHandle<R>, quick: &tauri::WebviewWindow<R>) -> Result<(), IpcError> {
     quick.center().map_err(window_error)?;
     quick.show().map_err(window_error)?;
     quick.set_focus().map_err(window_error)?;
     if let Err(error) = QuickChatShown.emit_to(app, QUICK) {
         tracing::warn!(%error, "could not tell the quick chat it was shown");
     }
-    Ok(true)
+    Ok(())
+}
+
+/// Makes the hidden quick chat window unless it exists, and shows it once made when `show`.
+///
+/// It is made by code rather than listed in `tauri.conf.json`, so that it costs nothing until
+/// it can be used: not at the sign-in screen (where it could only ask to sign in), not while the
+/// first screen loads. And on Linux its page is a related view of the main window's, so
+/// WebKitGTK runs both pages in one web process instead of starting a second one (about
+/// 110 MiB). `docs/BENCHMARKS.md` has what each step saved.
+pub fn ensure_quick_chat<R: Runtime>(app: &AppHandle<R>, show: bool) -> Result<(), IpcError> {
+    if app.get_webview_window(QUICK).is_some() {
+        return Ok(());
+    }
+    let main = window(app, MAIN)?;
+    let handle = app.clone();
+    // Runs on the main thread, where GTK objects live; the window is built right there.
+    main.with_webview(move |_main_page| {
+        if handle.get_webview_window(QUICK).is_some() {
+            return; // two requests raced; the first one made it
+        }
+        let builder = tauri::WebviewWindowBuilder::new(&handle, QUICK, tauri::WebviewUrl::App("index.html".into()))
+            .title("KickStartMyAI quick chat")
+            .inner_size(600.0, 520.0)
+            .min_inner_size(420.0, 320.0)
+            .visible(false)
+            .decorations(false)
+            .always_on_top(true)
+            .skip_taskbar(true)
+            .resizable(true)
+            .focused(false)
+            .center();
+        #[cfg(target_os = "linux")]
+        let builder = builder.with_related_view(_main_page.inner());
+        match builder.build() {
+            Ok(quick) if show => {
+                if let Err(error) = show_quick_chat(&handle, &quick) {
+                    tracing::warn!(error = %error.message, "could not show the new quick chat");
+                }
+            }
+            Ok(_) => tracing::debug!("quick chat ready"),
+            Err(error) => tracing::warn!(%error, "could not make the quick chat window"),
+        }
+    })
+    .map_err(window_error)
+}
+
+/// Makes the hidden quick chat [`QUICK_CHAT_DELAY`] from now (after a sign-in).
+pub fn spawn_quick_chat_warm_up<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(QUICK_CHAT_DELAY).await;
+        if let Err(error) = ensure_quick_chat(&app, false) {
+            tracing::warn!(error = %error.message, "could not make the quick chat window");
+        }
+    });
 }
 
 /// Hides the quick chat; the desktop gives the focus back to the window before it.
 pub fn hide_quick_chat<R: Runtime>(app: &AppHandle<R>) -> Result<(), IpcError> {
-    window(app, QUICK)?.hide().map_err(window_error)
+    match app.get_webview_window(QUICK) {
+        Some(quick) => quick.hide().map_err(window_error),
+        None => Ok(()), // not made yet: nothing shows
+    }
 }
 
 /// Shows, restores and focuses the main window, and asks it to open `target`.

@@ -39,8 +39,8 @@ macro_rules! specta_builder {
             .disable_serde_phases()
             .commands(tauri_specta::collect_commands![
                 $crate::commands::auth::auth_status,
-                $crate::commands::auth::auth_register,
-                $crate::commands::auth::auth_login,
+                $crate::commands::auth::auth_register::<$runtime>,
+                $crate::commands::auth::auth_login::<$runtime>,
                 $crate::commands::auth::auth_logout,
                 $crate::commands::auth::auth_lock::<$runtime>,
                 $crate::commands::auth::auth_unlock,
@@ -181,6 +181,8 @@ impl Default for AppOptions {
 const IDLE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
 /// How often the daily backup looks whether a day has passed since the newest backup.
 const DAILY_BACKUP_CHECK_INTERVAL: Duration = Duration::from_secs(60 * 60);
+/// How long after start the daily backup first looks.
+const DAILY_BACKUP_FIRST_CHECK: Duration = Duration::from_secs(60);
 
 /// Why the app could not start.
 #[derive(Debug, thiserror::Error)]
@@ -247,10 +249,12 @@ fn spawn_mcp_http(core: Arc<Core>, server: Arc<kickstart_core::mcp::http::HttpSe
     });
 }
 
-/// Makes the daily backup: at start when the newest is a day old, then checks every hour.
+/// Makes the daily backup: a minute after start when the newest is a day old (not at once, so the
+/// copy does not compete with the first screen), then checks every hour.
 fn spawn_daily_backup(core: Arc<Core>) {
     tauri::async_runtime::spawn(async move {
-        let mut ticker = tokio::time::interval(DAILY_BACKUP_CHECK_INTERVAL);
+        let first_check = tokio::time::Instant::now() + DAILY_BACKUP_FIRST_CHECK;
+        let mut ticker = tokio::time::interval_at(first_check, DAILY_BACKUP_CHECK_INTERVAL);
         loop {
             ticker.tick().await;
             if let Err(error) = core.backups().daily_if_due().await {

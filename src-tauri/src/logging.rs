@@ -1,17 +1,43 @@
-//! The only place a tracing subscriber is installed: stderr plus a daily rolling file in the
-//! app's log folder. `RUST_LOG` overrides the default filter. Nothing secret and no message text
-//! is logged at info level.
+//! The only place a tracing subscriber is installed: stderr plus a rolling file in the app's log
+//! folder. `RUST_LOG` overrides the default filter. Nothing secret and no message text is logged
+//! at info level.
+//!
+//! The file is `kickstart.log`. It rolls over each day and whenever it reaches
+//! [`LogLimits::max_file_bytes`]; the older ones are `kickstart.log.1` (the newest) to
+//! `kickstart.log.N`, and beyond [`LogLimits::keep_files`] the oldest is deleted. So the folder
+//! never holds more than `(keep_files + 1) × max_file_bytes`, however chatty a day was.
 
 use std::path::{Path, PathBuf};
 
+use rolling_file::{BasicRollingFileAppender, RollingConditionBasic};
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, EnvFilter};
 
-/// Log files kept (one per day).
-const KEEP_LOG_FILES: usize = 14;
+/// The current log file's name in the log folder.
+pub const LOG_FILE: &str = "kickstart.log";
+
+/// How much log the folder keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct LogLimits {
+    /// A file rolls over when it reaches this size (and at midnight).
+    pub max_file_bytes: u64,
+    /// Rolled-over files kept besides the current one.
+    pub keep_files: usize,
+}
+
+impl LogLimits {
+    /// The app's: at most 15 files of 5 MiB, two weeks of ordinary days.
+    pub const DEFAULT: Self = Self { max_file_bytes: 5 * 1024 * 1024, keep_files: 14 };
+}
+
+/// The log file writer: rolls daily and by size, keeps `limits.keep_files` older files.
+pub fn rolling_file(dir: &Path, limits: LogLimits) -> std::io::Result<BasicRollingFileAppender> {
+    std::fs::create_dir_all(dir)?;
+    let condition = RollingConditionBasic::new().daily().max_size(limits.max_file_bytes);
+    BasicRollingFileAppender::new(dir.join(LOG_FILE), condition, limits.keep_files)
+}
 
 /// The log folder: `KICKSTART_LOG_DIR`, else the platform's log folder for the app
 /// (`$XDG_DATA_HOME/<identifier>/logs` on Linux), resolved without a running app so logging can
@@ -45,19 +71,7 @@ pub fn init(log_dir: Option<&Path>) -> Option<WorkerGuard> {
         fmt::layer().with_writer(std::io::stderr).with_target(false).with_ansi(ansi)
     });
     let file = log_dir.and_then(|dir| {
-        // The appender reads the folder to prune old files: it must exist first.
-        if let Err(error) = std::fs::create_dir_all(dir) {
-            eprintln!("logging to a file is off: {error}");
-            return None;
-        }
-        RollingFileAppender::builder()
-            .rotation(Rotation::DAILY)
-            .filename_prefix("kickstart")
-            .filename_suffix("log")
-            .max_log_files(KEEP_LOG_FILES)
-            .build(dir)
-            .map_err(|error| eprintln!("logging to a file is off: {error}"))
-            .ok()
+        rolling_file(dir, LogLimits::DEFAULT).map_err(|error| eprintln!("logging to a file is off: {error}")).ok()
     });
     let (file_layer, guard) = match file {
         Some(appender) => {

@@ -76,11 +76,15 @@ def close_to_tray(title: str) -> None:
 
 
 def switch_to(driver, label: str) -> None:
-    for handle in driver.window_handles:
-        driver.switch_to.window(handle)
-        if driver.execute_script("return window.__TAURI_INTERNALS__.metadata.currentWindow.label") == label:
-            return
-    raise SystemExit(f"no window labelled {label!r}")
+    deadline = time.monotonic() + 10  # the quick chat is made a moment after start
+    while True:
+        for handle in driver.window_handles:
+            driver.switch_to.window(handle)
+            if driver.execute_script("return window.__TAURI_INTERNALS__?.metadata.currentWindow.label") == label:
+                return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no window labelled {label!r}")
+        time.sleep(0.2)
 
 
 def settled_pss(pid: int, parts: dict) -> int:

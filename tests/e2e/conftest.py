@@ -183,19 +183,24 @@ def add_scripted_provider(app: App, url: str) -> None:
     WebDriverWait(app.driver, 10).until(lambda _: app.absent("provider-dialog"))
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """The app on a data folder of its own: every test module starts at the first-run screen."""
-    data_dir = tmp_path_factory.mktemp("app-data")
+def start_app(data_dir: Path) -> App:
+    """Launches the app on `data_dir` in a new WebDriver session. Quit its driver when done."""
     options = ArgOptions()
     options.set_capability("browserName", "wry")
     options.set_capability("tauri:options", {"application": APP, "args": ["--data-dir", str(data_dir)]})
     driver = webdriver.Remote(command_executor="http://127.0.0.1:4444", options=options)
     driver.set_window_size(1200, 780)
+    return App(driver, data_dir)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The app on a data folder of its own: every test module starts at the first-run screen."""
+    started = start_app(tmp_path_factory.mktemp("app-data"))
     try:
-        yield App(driver, data_dir)
+        yield started
     finally:
-        driver.quit()
+        started.driver.quit()
 
 
 @contextlib.contextmanager

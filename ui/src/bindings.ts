@@ -186,8 +186,11 @@ export const commands = {
 	backupsCreate: () => typedError<Backup, IpcError>(__TAURI_INVOKE("backups_create")),
 	/**  Restores a backup: the app restarts, backs up the current data, then swaps the backup in. */
 	backupsRestore: (name: string) => typedError<null, IpcError>(__TAURI_INVOKE("backups_restore", { name })),
-	/**  Everything of the signed-in profile as one JSON file (no secrets). */
-	exportsProfile: (path: string) => typedError<ExportWritten, IpcError>(__TAURI_INVOKE("exports_profile", { path })),
+	/**
+	 *  Everything of the signed-in profile as one JSON file (no secrets). `on_progress` hears after
+	 *  each table is read and before the file is written.
+	 */
+	exportsProfile: (path: string, onProgress: Channel<ExportProgress>) => typedError<ExportWritten, IpcError>(__TAURI_INVOKE("exports_profile", { path, onProgress })),
 	/**  One conversation as Markdown. */
 	exportsThreadMarkdown: (threadId: ThreadId, path: string) => typedError<ExportWritten, IpcError>(__TAURI_INVOKE("exports_thread_markdown", { threadId, path })),
 	/**  The tasks as CSV. */
@@ -565,6 +568,17 @@ export type ErrorCode =
 "UpdateFailed" | 
 /**  Something failed inside the app; details are in the log. */
 "Internal";
+
+/**
+ *  How far an export is: `done` of `total` steps, the last one read `rows` rows of `kind` (a
+ *  table's name). Reading each table is one step; the shell adds one for writing the file.
+ */
+export type ExportProgress = {
+	done: number,
+	total: number,
+	rows: number,
+	kind: string,
+};
 
 /**  A file an export wrote. */
 export type ExportWritten = {

@@ -256,6 +256,20 @@ pub struct ExportedProfile {
     pub idle_lock_minutes: u32,
 }
 
+/// How far an export is: `done` of `total` steps, the last one read `rows` rows of `kind` (a
+/// table's name). Reading each table is one step; the shell adds one for writing the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportProgress {
+    pub done: u32,
+    pub total: u32,
+    pub rows: u32,
+    pub kind: String,
+}
+
+/// The steps of a whole-profile export: each table, then writing the file.
+pub const EXPORT_STEPS: u32 = TABLES.len() as u32 + 1;
+
 /// What an import added and what it found already there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -325,10 +339,20 @@ impl<'a> Exports<'a> {
 
     /// Everything of the signed-in profile, read in one transaction (a consistent moment).
     pub async fn profile(&self, session: &Session) -> Result<ProfileExport, CoreError> {
+        self.profile_with_progress(session, |_| {}).await
+    }
+
+    /// [`Self::profile`], telling `progress` after each table is read (for a progress bar: a
+    /// large profile's messages take a while).
+    pub async fn profile_with_progress(
+        &self,
+        session: &Session,
+        mut progress: impl FnMut(ExportProgress),
+    ) -> Result<ProfileExport, CoreError> {
         let profile = crate::profiles::get(self.core.db.pool(), &session.profile_id).await?;
         let mut connection = self.core.db.pool().begin().await?;
         let mut tables = Map::new();
-        for table in TABLES {
+        for (index, table) in TABLES.iter().enumerate() {
             let rows = sqlx::query(&scope_sql(table)).bind(&session.profile_id).fetch_all(&mut *connection).await?;
             let mut out = Vec::with_capacity(rows.len());
             for row in &rows {
@@ -338,6 +362,12 @@ impl<'a> Exports<'a> {
                 }
                 out.push(Value::Object(object));
             }
+            progress(ExportProgress {
+                done: index as u32 + 1,
+                total: EXPORT_STEPS,
+                rows: out.len() as u32,
+                kind: table.name.to_owned(),
+            });
             tables.insert(table.name.to_owned(), Value::Array(out));
         }
         connection.commit().await?;

@@ -5,7 +5,7 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_specta::Event;
 
 use crate::events::SessionLocked;
-use crate::{AppState, IpcError};
+use crate::{desktop, AppState, IpcError};
 
 /// Is this a first run, and who is signed in (possibly locked)?
 #[tauri::command]
@@ -17,19 +17,28 @@ pub async fn auth_status(state: State<'_, AppState>) -> Result<AppStatus, IpcErr
 /// Creates a profile (the first is the administrator) and signs it in.
 #[tauri::command]
 #[specta::specta]
-pub async fn auth_register(state: State<'_, AppState>, input: RegisterInput) -> Result<Registration, IpcError> {
-    Ok(state.core.auth().register(input).await?)
+pub async fn auth_register<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    input: RegisterInput,
+) -> Result<Registration, IpcError> {
+    let registration = state.core.auth().register(input).await?;
+    desktop::spawn_quick_chat_warm_up(&app);
+    Ok(registration)
 }
 
 /// Signs in with username and password.
 #[tauri::command]
 #[specta::specta]
-pub async fn auth_login(
+pub async fn auth_login<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     username: String,
     password: String,
 ) -> Result<SessionInfo, IpcError> {
-    Ok(state.core.auth().login(&username, &password).await?)
+    let session = state.core.auth().login(&username, &password).await?;
+    desktop::spawn_quick_chat_warm_up(&app);
+    Ok(session)
 }
 
 /// Signs out.

@@ -30,16 +30,9 @@ pub struct DiagnosticsReport {
     pub recent_problems: Vec<String>,
 }
 
-/// The last warning and error lines of the newest log file.
+/// The last warning and error lines of the current log file.
 fn recent_problems(dir: &Path) -> Vec<String> {
-    let newest = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("kickstart")))
-        .max();
-    let Some(text) = newest.and_then(|path| std::fs::read_to_string(path).ok()) else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string(dir.join(logging::LOG_FILE)) else { return Vec::new() };
     let mut lines: Vec<String> =
         text.lines().filter(|line| line.contains(" WARN ") || line.contains(" ERROR ")).map(str::to_owned).collect();
     let skip = lines.len().saturating_sub(LOG_LINES);

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use kickstart_core::exports::{ImportSummary, MAX_IMPORT_BYTES};
+use kickstart_core::exports::{ExportProgress, ImportSummary, EXPORT_STEPS, MAX_IMPORT_BYTES};
 use kickstart_core::threads::ThreadId;
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::events::{announce, AgentsChanged, ProvidersChanged, TasksChanged};
@@ -46,14 +47,24 @@ fn write(path: &Path, text: &str) -> Result<ExportWritten, IpcError> {
     Ok(ExportWritten { path: path.display().to_string(), bytes: text.len() as f64 })
 }
 
-/// Everything of the signed-in profile as one JSON file (no secrets).
+/// Everything of the signed-in profile as one JSON file (no secrets). `on_progress` hears after
+/// each table is read and before the file is written.
 #[tauri::command]
 #[specta::specta]
-pub async fn exports_profile(state: State<'_, AppState>, path: String) -> Result<ExportWritten, IpcError> {
+pub async fn exports_profile(
+    state: State<'_, AppState>,
+    path: String,
+    on_progress: Channel<ExportProgress>,
+) -> Result<ExportWritten, IpcError> {
     let session = state.core.auth().session()?;
     let path = chosen(&path, "json")?;
-    let export = state.core.exports().profile(&session).await?;
+    let tell = |step: ExportProgress| {
+        // A closed window only misses the bar; the export goes on.
+        let _ = on_progress.send(step);
+    };
+    let export = state.core.exports().profile_with_progress(&session, tell).await?;
     let text = serde_json::to_string_pretty(&export).map_err(|error| crate::error::internal(&error))?;
+    tell(ExportProgress { done: EXPORT_STEPS, total: EXPORT_STEPS, rows: 0, kind: "file".into() });
     write(&path, &text)
 }
 

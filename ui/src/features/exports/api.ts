@@ -1,9 +1,11 @@
+import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Channel } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
-import { commands } from "../../bindings";
+import { commands, type ExportProgress } from "../../bindings";
 import { unwrap } from "../../lib/ipc";
 
-export type { ExportWritten, ImportSummary } from "../../bindings";
+export type { ExportProgress, ExportWritten, ImportSummary } from "../../bindings";
 
 /** Today as YYYY-MM-DD, for file names. */
 function today(): string {
@@ -15,14 +17,26 @@ async function saveAs(name: string, extension: string, label: string): Promise<s
   return save({ defaultPath: name, filters: [{ name: label, extensions: [extension] }] });
 }
 
-/** Exports everything of the profile as JSON to a file the person chooses. */
+/**
+ * Exports everything of the profile as JSON to a file the person chooses; `progress` is how far
+ * it is while it runs (a table read at a time, then the file written), null otherwise.
+ */
 export function useExportProfile() {
-  return useMutation({
+  const [progress, setProgress] = useState<ExportProgress | null>(null);
+  const mutation = useMutation({
     mutationFn: async () => {
       const path = await saveAs(`kickstartmyai-${today()}.json`, "json", "KickStartMyAI export");
-      return path ? unwrap(commands.exportsProfile(path)) : null;
+      if (!path) return null;
+      const channel = new Channel<ExportProgress>();
+      channel.onmessage = setProgress;
+      try {
+        return await unwrap(commands.exportsProfile(path, channel));
+      } finally {
+        setProgress(null);
+      }
     },
   });
+  return { ...mutation, progress };
 }
 
 /** Exports the tasks as CSV to a file the person chooses. */

@@ -15,6 +15,7 @@ import {
   useExportProfile,
   useExportTasksCsv,
   useImport,
+  type ExportProgress,
   type ExportWritten,
   type ImportSummary,
 } from "../exports/api";
@@ -61,6 +62,37 @@ function imported(summary: ImportSummary): string {
   return `Imported ${parts.join(", ")}.`;
 }
 
+/** What an export step read, in words (the core names its tables). */
+const EXPORT_STEP_WORDS: Record<string, string> = {
+  provider_connections: "provider connections",
+  agents: "agents",
+  threads: "conversations",
+  messages: "messages",
+  runs: "runs",
+  tool_calls: "tool calls",
+  tasks: "tasks",
+  task_tags: "task tags",
+  task_completions: "completed repeats",
+  tool_approvals: "tool approvals",
+  file: "the file",
+};
+
+function ExportProgressBar({ progress }: { progress: ExportProgress }) {
+  const words = EXPORT_STEP_WORDS[progress.kind] ?? progress.kind.replace(/_/g, " ");
+  const label = progress.kind === "file" ? "Writing the file…" : `Read ${progress.rows} ${words}`;
+  return (
+    <div className="export-progress" data-testid="export-progress">
+      <progress
+        max={progress.total}
+        value={progress.done}
+        aria-label="Export progress"
+        aria-valuetext={`Step ${progress.done} of ${progress.total}: ${label}`}
+      />
+      <span className="muted">{label}</span>
+    </div>
+  );
+}
+
 function ExportSection() {
   const everything = useExportProfile();
   const tasks = useExportTasksCsv();
@@ -102,6 +134,7 @@ function ExportSection() {
           Import…
         </Button>
       </div>
+      {everything.progress && <ExportProgressBar progress={everything.progress} />}
       {done && (
         <Alert tone="success" data-testid="export-result">
           {written(done)}

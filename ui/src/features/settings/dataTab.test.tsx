@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { session, signedIn } from "../../test/fixtures";
 import { ipcError, renderApp, type Handler } from "../../test/render";
@@ -117,12 +117,19 @@ describe("settings → data", () => {
     expect(callsTo("backups_list")).toHaveLength(0);
   });
 
-  it("exports to the file chosen in the save dialog, and nothing when it is cancelled", async () => {
+  it("exports to the file chosen in the save dialog with its progress, and nothing when cancelled", async () => {
     let chosen: string | null = null;
+    let channelId = -1;
+    let finish: (value: unknown) => void = () => {};
     const { user, callsTo } = renderApp(
       backend({
         "plugin:dialog|save": () => chosen,
-        exports_profile: ({ path }) => ({ path, bytes: 52_000 }),
+        exports_profile: (args) => {
+          channelId = (args.onProgress as { id: number }).id;
+          return new Promise((resolve) => {
+            finish = resolve;
+          });
+        },
       }),
     );
     await openTab(user);
@@ -132,10 +139,24 @@ describe("settings → data", () => {
 
     chosen = "/home/ada/kickstartmyai-2026-12-05.json";
     await user.click(screen.getByTestId("export-profile"));
+    await waitFor(() => expect(channelId).toBeGreaterThanOrEqual(0));
+    expect(callsTo("exports_profile")[0]?.args.path).toBe(chosen);
+    const internals = (
+      window as unknown as {
+        __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void };
+      }
+    ).__TAURI_INTERNALS__;
+    const progress = { done: 4, total: 12, rows: 5200, kind: "messages" };
+    await act(async () => internals.runCallback(channelId, { index: 0, message: progress }));
+    const bar = await screen.findByTestId("export-progress");
+    expect(bar).toHaveTextContent("Read 5200 messages");
+    expect(within(bar).getByRole("progressbar")).toHaveAttribute("value", "4");
+
+    await act(async () => finish({ path: chosen, bytes: 52_000 }));
     expect(await screen.findByTestId("export-result")).toHaveTextContent(
       "Saved 51 KB to /home/ada/kickstartmyai-2026-12-05.json",
     );
-    expect(callsTo("exports_profile")[0]?.args).toEqual({ path: chosen });
+    expect(screen.queryByTestId("export-progress")).not.toBeInTheDocument();
   });
 
   it("imports the chosen file and says what it added, or why it was refused", async () => {
