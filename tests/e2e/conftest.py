@@ -143,6 +143,15 @@ class App:
         return path
 
 
+def screen(name: str) -> Path:
+    """The whole X screen, for what is in no web view (the tray menu, notifications, the system's
+    file dialogs)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=20)
+    return path
+
+
 def text_of(element: WebElement) -> str:
     """An element's text as the DOM has it (see App.text)."""
     return element.get_property("textContent") or ""

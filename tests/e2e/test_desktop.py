@@ -13,9 +13,8 @@ import threading
 import time
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-from conftest import SHOTS, add_scripted_provider, invoke, set_theme, text_of
+from conftest import add_scripted_provider, invoke, screen, set_theme, text_of
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -42,14 +41,6 @@ def wait_quick_visible(app, visible: bool, timeout: float = 10) -> None:
             screen("FAILED-quick-visible")
             raise AssertionError(f"the quick chat window should be {'shown' if visible else 'hidden'}")
         time.sleep(0.1)
-
-
-def screen(name: str) -> Path:
-    """The whole X screen (the tray menu and notifications are not in any web view)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
-    subprocess.run(["import", "-window", "root", str(path)], check=True, timeout=20)
-    return path
 
 
 def switch_to(app, label: str) -> None:

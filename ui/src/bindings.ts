@@ -608,7 +608,7 @@ export type ImportCount = {
 
 /**  What an import added and what it found already there. */
 export type ImportSummary = {
-	/**  Rows written, by kind ("tasks", "threads", "messages" …). */
+	/**  Rows written, by kind: the table's name ("tasks", "threads", "task_tags" …). */
 	added: ImportCount[],
 	/**  Rows of the file that were already in this profile (an earlier import of the same file). */
 	alreadyThere: number,

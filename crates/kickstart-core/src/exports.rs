@@ -274,7 +274,7 @@ pub const EXPORT_STEPS: u32 = TABLES.len() as u32 + 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportSummary {
-    /// Rows written, by kind ("tasks", "threads", "messages" …).
+    /// Rows written, by kind: the table's name ("tasks", "threads", "task_tags" …).
     pub added: Vec<ImportCount>,
     /// Rows of the file that were already in this profile (an earlier import of the same file).
     pub already_there: u32,
@@ -449,7 +449,7 @@ impl<'a> Exports<'a> {
                 }
             }
             if count > 0 {
-                added.push(ImportCount { kind: table.name.replace('_', " "), count });
+                added.push(ImportCount { kind: table.name.to_owned(), count });
             }
         }
         tx.commit().await?;

@@ -55,31 +55,36 @@ function written(file: ExportWritten): string {
   return `Saved ${size(file.bytes)} to ${file.path}`;
 }
 
+/** The core names the kinds of rows by their tables; people read these words (one, many). */
+const ROW_WORDS: Record<string, [string, string]> = {
+  provider_connections: ["provider connection", "provider connections"],
+  agents: ["agent", "agents"],
+  threads: ["conversation", "conversations"],
+  messages: ["message", "messages"],
+  runs: ["answer run", "answer runs"],
+  tool_calls: ["tool call", "tool calls"],
+  tool_approvals: ["tool approval", "tool approvals"],
+  tasks: ["task", "tasks"],
+  task_tags: ["task tag", "task tags"],
+  task_completions: ["completed repeat", "completed repeats"],
+};
+
+/** "1 conversation", "12 tasks". */
+function rows(count: number, kind: string): string {
+  const [one, many] = ROW_WORDS[kind] ?? [kind.replace(/_/g, " "), kind.replace(/_/g, " ")];
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 function imported(summary: ImportSummary): string {
   if (summary.added.length === 0)
     return "Everything in that file is already here; nothing was added.";
-  const parts = summary.added.map((item) => `${item.count} ${item.kind}`);
+  const parts = summary.added.map((item) => rows(item.count, item.kind));
   return `Imported ${parts.join(", ")}.`;
 }
 
-/** What an export step read, in words (the core names its tables). */
-const EXPORT_STEP_WORDS: Record<string, string> = {
-  provider_connections: "provider connections",
-  agents: "agents",
-  threads: "conversations",
-  messages: "messages",
-  runs: "runs",
-  tool_calls: "tool calls",
-  tasks: "tasks",
-  task_tags: "task tags",
-  task_completions: "completed repeats",
-  tool_approvals: "tool approvals",
-  file: "the file",
-};
-
 function ExportProgressBar({ progress }: { progress: ExportProgress }) {
-  const words = EXPORT_STEP_WORDS[progress.kind] ?? progress.kind.replace(/_/g, " ");
-  const label = progress.kind === "file" ? "Writing the file…" : `Read ${progress.rows} ${words}`;
+  const label =
+    progress.kind === "file" ? "Writing the file…" : `Read ${rows(progress.rows, progress.kind)}`;
   return (
     <div className="export-progress" data-testid="export-progress">
       <progress

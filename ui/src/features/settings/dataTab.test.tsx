@@ -176,7 +176,7 @@ describe("settings → data", () => {
     await openTab(user);
     await user.click(screen.getByTestId("import-profile"));
     expect(await screen.findByTestId("import-result")).toHaveTextContent(
-      "Imported 12 tasks, 3 threads.",
+      "Imported 12 tasks, 3 conversations.",
     );
 
     answer = () =>
