@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { Button, Spinner } from "./components/ui";
 import { ErrorBoundary } from "./components/ErrorBoundary";
@@ -7,9 +7,22 @@ import { LockScreen } from "./features/auth/LockScreen";
 import { LoginPage } from "./features/auth/LoginPage";
 import { RecoverPage } from "./features/auth/RecoverPage";
 import { RegisterPage } from "./features/auth/RegisterPage";
-import { AppFrame } from "./features/shell/AppFrame";
 import { formErrors } from "./lib/forms";
 import { useFollowTheme } from "./lib/theme/theme";
+
+// The signed-in app (Tasks, Chat, Agents, Settings) is its own chunk: the sign-in screen, the
+// first thing every start shows, loads and keeps only what it needs (docs/BENCHMARKS.md).
+const AppFrame = lazy(() =>
+  import("./features/shell/AppFrame").then((module) => ({ default: module.AppFrame })),
+);
+
+function Booting() {
+  return (
+    <div className="boot">
+      <Spinner size={22} label="Starting KickStartMyAI" />
+    </div>
+  );
+}
 
 /** The main window: providers, the error boundary, and the boot gate. */
 export function App({ queryClient }: { queryClient: QueryClient }) {
@@ -38,13 +51,7 @@ function Gate() {
     return () => window.removeEventListener("focus", onFocus);
   }, [resync]);
 
-  if (status.isPending) {
-    return (
-      <div className="boot">
-        <Spinner size={22} label="Starting KickStartMyAI" />
-      </div>
-    );
-  }
+  if (status.isPending) return <Booting />;
   if (status.isError) {
     return (
       <div className="boot" role="alert">
@@ -59,7 +66,11 @@ function Gate() {
   if (!hasProfiles) return <RegisterPage firstRun />;
   if (!session) return <SignedOut />;
   if (session.locked) return <LockScreen session={session} />;
-  return <AppFrame key={session.profile.id} session={session} />;
+  return (
+    <Suspense fallback={<Booting />}>
+      <AppFrame key={session.profile.id} session={session} />
+    </Suspense>
+  );
 }
 
 type SignedOutScreen = "login" | "register" | "recover";

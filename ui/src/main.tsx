@@ -1,9 +1,8 @@
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { App } from "./App";
 import { QUICK_WINDOW } from "./features/desktop/api";
-import { QuickChatApp } from "./features/desktop/QuickChatApp";
 import { createQueryClient } from "./lib/ipc";
 import { applyTheme, readThemePreference } from "./lib/theme/theme";
 import "./styles/tokens.css";
@@ -35,11 +34,18 @@ function windowLabel(): string {
   }
 }
 
+// Each window loads only its own app: the quick chat's page never loads the main app's code.
+const QuickChatApp = lazy(() =>
+  import("./features/desktop/QuickChatApp").then((module) => ({ default: module.QuickChatApp })),
+);
+
 const queryClient = createQueryClient();
 createRoot(root).render(
   <StrictMode>
     {windowLabel() === QUICK_WINDOW ? (
-      <QuickChatApp queryClient={queryClient} />
+      <Suspense fallback={null}>
+        <QuickChatApp queryClient={queryClient} />
+      </Suspense>
     ) : (
       <App queryClient={queryClient} />
     )}
