@@ -1,4 +1,4 @@
-import { memo, useMemo, type ReactNode } from "react";
+import { memo, useDeferredValue, useMemo, type ReactNode } from "react";
 import ReactMarkdown, { type Components, type Options } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import remarkGfm from "remark-gfm";
@@ -115,7 +115,19 @@ const COMPONENTS: Components = {
   ),
 };
 
+/**
+ * One block, parsed in the background: a new block shows first as its plain text, and its
+ * Markdown replaces it in a deferred render. When a burst brings many blocks at once (a fast
+ * model's whole answer in one frame), React parses them in slices between frames instead of all
+ * in one long frame that freezes the window (docs/BENCHMARKS.md, chat).
+ */
 const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
+  const parsed = useDeferredValue(text, null);
+  if (parsed !== text) return <p className="md-pending">{text}</p>;
+  return <ParsedBlock text={text} />;
+});
+
+const ParsedBlock = memo(function ParsedBlock({ text }: { text: string }) {
   return (
     <ReactMarkdown
       remarkPlugins={REMARK_PLUGINS}
