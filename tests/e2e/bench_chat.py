@@ -23,6 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 TOKENS = int(os.environ.get("KICKSTART_BENCH_TOKENS", "5000"))
 ANSWERS = int(os.environ.get("KICKSTART_BENCH_ANSWERS", "200"))
+SETTLED_S = 30  # seconds after a stretch of answers for the settled memory figure
 
 # Starts a new chat, sends, and resolves with the measurements of that one answer once it is
 # complete. Tokens on screen are counted in the last assistant message every frame.
@@ -92,13 +93,19 @@ def main() -> None:
         warm = [answer() for _ in range(5)]
         if os.environ.get("KICKSTART_BENCH_VERBOSE"):
             print(warm)
-        time.sleep(5)
+        # Memory twice after each stretch: 5 s after it (garbage the collector has not taken
+        # yet included) and 30 s after it (what the app keeps).
         parts_before: dict = {}
-        before = pss_kib(pid, parts_before)
-        runs = warm + [answer() for _ in range(ANSWERS)]
         time.sleep(5)
+        before = pss_kib(pid, parts_before)
+        time.sleep(SETTLED_S - 5)
+        before_settled = pss_kib(pid, {})
+        runs = warm + [answer() for _ in range(ANSWERS)]
         parts_after: dict = {}
+        time.sleep(5)
         after = pss_kib(pid, parts_after)
+        time.sleep(SETTLED_S - 5)
+        after_settled = pss_kib(pid, {})
     finally:
         driver.quit()
 
@@ -112,6 +119,9 @@ def main() -> None:
           f"screen: median {statistics.median(r['firstTokenMs'] for r in runs):.0f} ms")
     print(f"memory (PSS, app + WebKit): {before / 1024:.1f} MiB after 5 answers, "
           f"{after / 1024:.1f} MiB after {ANSWERS} more: {100 * (after - before) / before:+.1f} %")
+    print(f"memory {SETTLED_S} s after each stretch: {before_settled / 1024:.1f} MiB after 5 answers, "
+          f"{after_settled / 1024:.1f} MiB after {ANSWERS} more: "
+          f"{100 * (after_settled - before_settled) / before_settled:+.1f} %")
     for name in sorted(parts_after):
         print(f"  {name}: {parts_before.get(name, 0) / 1024:.1f} → {parts_after[name] / 1024:.1f} MiB")
 
