@@ -74,7 +74,11 @@ def test_restore_a_backup_restarts_into_yesterdays_data(data_dir):
         first.find("backup-restore-dialog")
         first.shot("75-restore-confirm")
         old_pids = wait_until(lambda: app_processes(data_dir), 5, "the first app's process")
-        first.click("backup-restore-confirm")
+        # The click makes the app exit at once, so WebDriver's own click may never get its
+        # answer (it fails with an empty WebDriverException on a fast machine). The click is
+        # scheduled in the page instead: the script returns first, then the button is pressed.
+        confirm = first.find("backup-restore-confirm")
+        first.driver.execute_script("const button = arguments[0]; setTimeout(() => button.click(), 50);", confirm)
 
         # The app restarts: the first process ends and a new one on the same folder takes over.
         restarted = wait_until(lambda: app_processes(data_dir) - old_pids, 30, "the restarted app")
