@@ -10,6 +10,7 @@ mod error;
 pub mod events;
 pub mod logging;
 mod notify;
+pub mod rendering;
 mod state;
 mod tray;
 mod updates;
@@ -329,6 +330,8 @@ fn with_desktop_plugins(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<t
 
 /// Starts the desktop app.
 pub fn run() {
+    // Before anything else starts a thread (it sets an environment variable).
+    let webkit_compositing_off = rendering::paint_without_compositing_when_there_is_no_gpu();
     let context = tauri::generate_context!();
     let log_dir = logging::log_dir(&context.config().identifier);
     let log_guard = logging::init(log_dir.as_deref());
@@ -337,7 +340,7 @@ pub fn run() {
         drop(log_guard); // flushes the log file; `exit` would skip it
         std::process::exit(code);
     }
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), "starting");
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), webkit_compositing_off, "starting");
     let options = AppOptions::default();
     let start_hidden = options.start_hidden;
     let builder = with_desktop_plugins(tauri::Builder::default());

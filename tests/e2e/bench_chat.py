@@ -15,8 +15,10 @@ answers, each in a new thread.
 import os
 import statistics
 import time
+from pathlib import Path
 
 from bench_common import app_pid, launch, pss_kib, sign_in
+from screenshots import save_screenshot
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -86,7 +88,7 @@ def main() -> None:
         def answer() -> dict:
             result = driver.execute_async_script(STREAM, TOKENS)
             if "error" in result:
-                driver.save_screenshot("target/bench-chat-failed.png")
+                save_screenshot(driver, Path("target/bench-chat-failed.png"))
                 raise SystemExit(f"streaming failed: {result['error']} (screenshot: target/bench-chat-failed.png)")
             return result
 

@@ -14,8 +14,10 @@ import os
 import statistics
 import subprocess
 import time
+from pathlib import Path
 
 from bench_common import app_pid, launch, pss_kib, sign_in
+from screenshots import save_screenshot
 from Xlib import X, display
 from Xlib.protocol import event
 
@@ -109,7 +111,7 @@ def summon(driver, how: str) -> float:
     deadline = time.monotonic() + 10
     while (summoned := driver.execute_script("return window.__summonedAt")) is None:
         if time.monotonic() > deadline:
-            driver.save_screenshot("target/bench-quick-chat-failed.png")
+            save_screenshot(driver, Path("target/bench-quick-chat-failed.png"))
             raise SystemExit(f"the quick chat did not show with its input focused ({how})")
         time.sleep(0.02)
     error = driver.execute_async_script(INVOKE, "quick_chat_hide", {})

@@ -18,6 +18,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from screenshots import save_screenshot
+
 APP = os.environ["KICKSTART_APP"]
 SHOTS = Path(os.environ.get("KICKSTART_SCREENSHOTS", "target/e2e-screenshots"))
 
@@ -139,8 +141,7 @@ class App:
         )
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}.png"
-        self.driver.save_screenshot(str(path))
-        return path
+        return save_screenshot(self.driver, path)
 
 
 def screen(name: str) -> Path:

@@ -11,6 +11,9 @@ from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from screenshots import save_screenshot  # noqa: E402 - the e2e helpers, found through the path above
+
 
 def main() -> int:
     options = ArgOptions()
@@ -34,7 +37,7 @@ def main() -> int:
         error = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="form-error"]')))
         assert "don't match" in error.text, f"a wrong password should be refused in words: {error.text!r}"
         shots = Path(os.environ["KICKSTART_SCREENSHOTS"])
-        driver.save_screenshot(str(shots / "90-installed-app-login.png"))
+        save_screenshot(driver, shots / "90-installed-app-login.png")
         print(f"installed app: login screen at {location}, title {title!r}, a wrong password refused")
     finally:
         driver.quit()

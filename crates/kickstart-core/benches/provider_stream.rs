@@ -87,7 +87,7 @@ fn provider_stream(c: &mut Criterion) {
     let http = Http::new(ProviderLimits::default());
     let openai = OpenAi::new(http.clone(), "Bench".into(), &server.base_url(), None, false);
     let anthropic = Anthropic::new(http, "Bench".into(), &server.base_url(), None);
-    let client = reqwest::Client::new();
+    let client = kickstart_core::http_client().build().expect("an HTTP client");
     let openai_url = format!("{}/chat/completions", server.base_url());
     let anthropic_url = format!("{}/messages", server.base_url());
 

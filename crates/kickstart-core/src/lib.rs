@@ -15,6 +15,7 @@ mod error;
 pub mod exports;
 pub mod ids;
 pub mod mcp;
+mod net;
 pub mod profiles;
 pub mod providers;
 pub mod secrets;
@@ -29,6 +30,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::CoreError;
+pub use net::http_client;
 
 use agents::Agents;
 use auth::{Auth, Desk, LoginThrottle, PasswordParams};

@@ -272,7 +272,7 @@ async fn the_http_server_lets_in_only_valid_tokens_from_this_machine() {
     let url = format!("http://{}/mcp", listener.local_addr().expect("address"));
     let stop = tokio_util::sync::CancellationToken::new();
     let server = tokio::spawn(mcp::http::serve(t.core.clone(), listener, stop.clone()));
-    let http = reqwest::Client::new();
+    let http = kickstart_core::http_client().build().expect("an HTTP client");
     let initialize = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": { "name": "test", "version": "1" } } });
     let post = |bearer: Option<&str>| {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// No proxy: a proxy from the environment must never see requests meant for 127.0.0.1.
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().expect("a reqwest client")
+    kickstart_core::http_client().no_proxy().build().expect("a reqwest client")
 }
 
 async fn post(llm: &ScriptedLlm, path: &str, body: Value) -> reqwest::Response {

@@ -333,7 +333,7 @@ impl McpClients {
                     })
                     .collect();
                 let client =
-                    reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).build().map_err(|error| {
+                    crate::http_client().connect_timeout(Duration::from_secs(10)).build().map_err(|error| {
                         Unavailable { message: format!("Could not set up HTTP: {error}."), stderr: None }
                     })?;
                 let config = StreamableHttpClientTransportConfig::with_uri(url).custom_headers(headers);

@@ -71,7 +71,7 @@ pub struct Http {
 
 impl Http {
     pub fn new(limits: ProviderLimits) -> Self {
-        let client = reqwest::Client::builder()
+        let client = crate::http_client()
             .connect_timeout(limits.connect_timeout)
             .user_agent(concat!("KickStartMyAI/", env!("CARGO_PKG_VERSION")))
             .build()
