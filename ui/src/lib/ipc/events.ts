@@ -24,13 +24,23 @@ export function useBackendEvent<T>(
     event
       .listen(({ payload }) => handler.current(payload))
       .then((stop) => {
-        if (disposed) stop();
+        if (disposed) quietly(stop);
         else unlisten = stop;
       })
       .catch((error: unknown) => console.warn(`could not listen for ${name}`, error));
     return () => {
       disposed = true;
-      unlisten?.();
+      if (unlisten) quietly(unlisten);
     };
   }, [event, name]);
+}
+
+/**
+ * Stops listening. Tauri's unlisten is async underneath: when the window is going away (or a
+ * test has torn its mocks down) it rejects, and there is nothing left to stop.
+ */
+function quietly(stop: () => void) {
+  void Promise.resolve()
+    .then(() => stop() as unknown)
+    .catch(() => undefined);
 }
