@@ -10,7 +10,7 @@ mod error;
 pub mod events;
 pub mod logging;
 mod notify;
-pub mod rendering;
+mod rendering;
 mod state;
 mod tray;
 mod updates;

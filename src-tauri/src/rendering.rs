@@ -28,8 +28,9 @@ fn has_gpu(dev: &std::path::Path) -> bool {
 
 /// Turns WebKit's compositing off on a machine without a GPU; says whether it did.
 ///
-/// Called first thing in `main`: it sets an environment variable, which is sound only before
-/// any other thread runs, and WebKit's processes (started later) inherit it.
+/// Called first thing in `run`, before logging or Tauri start threads: it sets an environment
+/// variable, which is sound only while no other thread runs, and WebKit's processes (started
+/// later) inherit it.
 pub fn paint_without_compositing_when_there_is_no_gpu() -> bool {
     #[cfg(target_os = "linux")]
     {
