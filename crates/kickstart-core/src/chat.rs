@@ -44,6 +44,11 @@ pub const PERSIST_EVERY: Duration = Duration::from_millis(machine::PERSIST_EVERY
 pub const MAX_MESSAGE_CHARS: usize = 400_000;
 /// Most provider events handled (and their text sent) as one batch.
 const MAX_BATCH: usize = 256;
+/// Streamed text goes to the window at most this often (about one frame): each channel message
+/// costs the window's main thread a script run, and a fast local model can send thousands of
+/// tokens a second, each in its own read. The first text goes at once, so the time to the first
+/// token is not changed; the rest waits at most this long.
+pub const DELTA_EVERY: Duration = Duration::from_millis(16);
 /// How much history is read to build a context (older messages never fit anyway).
 const HISTORY_LIMIT: i64 = 2_000;
 
@@ -730,19 +735,29 @@ impl<'a> Chat<'a> {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut answer = Answer::new();
         let mut batch = Vec::with_capacity(MAX_BATCH);
+        // Text handled but not sent yet, and when it may be sent (see DELTA_EVERY).
         let mut text = String::new();
+        let mut text_due = tokio::time::Instant::now();
         let finish = loop {
             batch.clear();
-            batch.push(if listener_gone {
-                Input::ListenerGone
+            let input = if listener_gone {
+                Some(Input::ListenerGone)
             } else {
                 tokio::select! {
                     biased;
-                    () = cancel.cancelled() => Input::Cancel,
-                    event = events.next() => event.map_or(Input::ProviderEnded, Input::Provider),
-                    _ = tick.tick() => Input::Tick,
+                    () = cancel.cancelled() => Some(Input::Cancel),
+                    event = events.next() => Some(event.map_or(Input::ProviderEnded, Input::Provider)),
+                    _ = tick.tick() => Some(Input::Tick),
+                    () = tokio::time::sleep_until(text_due), if !text.is_empty() => None,
                 }
-            });
+            };
+            let Some(input) = input else {
+                // The model paused with text not sent yet: it goes now.
+                listener_gone |= flush(sink, &mut text).is_err();
+                text_due = tokio::time::Instant::now() + DELTA_EVERY;
+                continue;
+            };
+            batch.push(input);
             // Events that have already arrived (a fast model fills a read with many) are taken
             // together, so their text reaches the window as one message instead of hundreds: each
             // channel message costs the window's main thread a script run.
@@ -794,7 +809,13 @@ impl<'a> Chat<'a> {
                     _ => None,
                 });
             }
-            listener_gone |= flush(sink, &mut text).is_err();
+            if finished.is_some() || tokio::time::Instant::now() >= text_due {
+                let sent_some = !text.is_empty();
+                listener_gone |= flush(sink, &mut text).is_err();
+                if sent_some {
+                    text_due = tokio::time::Instant::now() + DELTA_EVERY;
+                }
+            }
             if let Some(finish) = finished {
                 break finish;
             }

@@ -729,3 +729,29 @@ async fn text_that_arrives_together_reaches_the_window_as_one_message() {
     let deltas = sink.events().iter().filter(|e| matches!(e, ChatEvent::Delta { .. })).count();
     assert!(deltas < 20, "200 pieces read together are sent together, not one by one: {deltas} messages");
 }
+
+#[tokio::test]
+async fn a_fast_model_reading_token_by_token_reaches_the_window_about_once_a_frame() {
+    let Fixture { t, server, ada } = fixture().await;
+    let pieces: Vec<String> = (0..300).map(|i| format!("p{i} ")).collect();
+    let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    // Each frame in its own read, a millisecond apart: about 300 ms of a 1 000 tokens/s model.
+    let mut steps = Vec::new();
+    for frame in openai_text("scripted-small", &refs) {
+        steps.push(Step::Chunk(frame.into_bytes()));
+        steps.push(Step::Delay(Duration::from_millis(1)));
+    }
+    server.push(Reply::Stream(steps));
+    let sink = Recorder::default();
+    let started = std::time::Instant::now();
+    let outcome = t.core.chat().send(&ada, "fast", new_thread("Fast, please"), &sink).await.expect("answered");
+    let frames = started.elapsed().as_millis() / kickstart_core::chat::DELTA_EVERY.as_millis() + 2;
+    assert_eq!(outcome.answer.content, pieces.concat());
+    assert_eq!(sink.text(), pieces.concat(), "every piece, in order");
+    let deltas = sink.events().iter().filter(|e| matches!(e, ChatEvent::Delta { .. })).count();
+    assert!(deltas > 1, "the text still arrives as it is written, not all at the end");
+    assert!(
+        u128::try_from(deltas).expect("small") <= frames,
+        "at most one message a frame: {deltas} messages in {frames} frames for 300 pieces"
+    );
+}

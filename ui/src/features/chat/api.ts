@@ -286,8 +286,11 @@ function onStarted(client: QueryClient, event: Extract<ChatEvent, { type: "start
   client.setQueryData(chatKeys.thread(threadId), event.thread);
   client.setQueryData<Messages>(chatKeys.messages(threadId), (old) => spliceStarted(old, event));
   upsertRun(client, event.run);
-  // A new thread appears, an old one moves to the top.
-  void client.invalidateQueries({ queryKey: chatKeys.threadLists });
+  // A new thread appears, an old one moves to the top. The ThreadChanged event sent with
+  // "started" asks for the same read; one already on its way (started after the thread was
+  // saved, or restarted by that event if it comes later) is joined, not started again: each
+  // read costs this window a render in the frames of the stream.
+  void client.invalidateQueries({ queryKey: chatKeys.threadLists }, { cancelRefetch: false });
 }
 
 function onFinished(client: QueryClient, answer: Message, run: Run) {
