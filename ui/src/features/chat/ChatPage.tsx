@@ -34,7 +34,7 @@ import {
 import { ActivityPanel } from "./ActivityPanel";
 import { Composer } from "./Composer";
 import { describeChatError, type ChatFix } from "./describe";
-import type { AgentLook } from "./Message";
+import { preloadMarkdownSoon, type AgentLook } from "./Message";
 import { AgentPicker, defaultAgent, NewChatIntro, StarterDialog } from "./NewChat";
 import { ProblemNotice } from "./Problem";
 import { ThreadList } from "./ThreadList";
@@ -236,6 +236,7 @@ export function ChatPage({
       stop();
     };
   });
+  useEffect(preloadMarkdownSoon, []);
   useEffect(() => {
     const listener = (event: KeyboardEvent) => onKeyRef.current(event);
     window.addEventListener("keydown", listener);

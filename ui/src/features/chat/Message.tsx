@@ -15,9 +15,21 @@ export type AgentLook = { name: string; color: string; icon: string };
  * first use, so the login screen and the rest of the app start without them. Until they are
  * there, an answer shows as plain text (a React text node, so just as inert).
  */
-const Markdown = lazy(() =>
-  import("../../components/Markdown").then((module) => ({ default: module.Markdown })),
-);
+const loadMarkdown = () => import("../../components/Markdown");
+const Markdown = lazy(() => loadMarkdown().then((module) => ({ default: module.Markdown })));
+
+/** How long the chat page is left to settle before the Markdown code is fetched. */
+const PRELOAD_AFTER_MS = 1_500;
+
+/**
+ * Fetches the Markdown code soon after the chat page opens, while the person reads or types,
+ * so that the first answer does not also pay for loading it (about 80 ms here, in the frame in
+ * which the answer first shows). Returns the cancel for an effect's cleanup.
+ */
+export function preloadMarkdownSoon(): () => void {
+  const timer = setTimeout(() => void loadMarkdown().catch(() => undefined), PRELOAD_AFTER_MS);
+  return () => clearTimeout(timer);
+}
 
 function AnswerContent({ content, streaming }: { content: string; streaming: boolean }) {
   return (
