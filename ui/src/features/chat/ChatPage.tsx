@@ -13,6 +13,7 @@ import {
 import { formErrors } from "../../lib/forms";
 import { isAppError } from "../../lib/ipc";
 import { useDebounced } from "../../lib/useDebounced";
+import { useLatestCallback } from "../../lib/useLatestCallback";
 import { useAgents, useAgentsChangedListener, type AgentStarter } from "../agents/api";
 import { AgentAvatar } from "../agents/appearance";
 import { starterVariables } from "../agents/starters";
@@ -243,6 +244,16 @@ export function ChatPage({
     return () => window.removeEventListener("keydown", listener);
   }, []);
 
+  // The thread list is memoised: it gets callbacks that stay the same while the answer streams.
+  const listActions = {
+    onSelect: useLatestCallback((selected: Thread) => openThread(selected.id)),
+    fetchNextPage: useLatestCallback(() => void threads.fetchNextPage()),
+    onTogglePin: useLatestCallback(togglePin),
+    onToggleArchive: useLatestCallback(toggleArchive),
+    onDelete: useLatestCallback(deleteThread),
+    onExport: useLatestCallback(exportThread),
+  };
+
   const shownProblem = problem?.view === view ? describeChatError(problem.error) : null;
   const listError = formErrors(threads.error, []).form;
   const searching = searchText !== "";
@@ -312,15 +323,10 @@ export function ChatPage({
           <ThreadList
             threads={threadList}
             selectedId={threadId}
-            onSelect={(selected) => openThread(selected.id)}
             hasNextPage={threads.hasNextPage}
             isFetchingNextPage={threads.isFetchingNextPage}
-            fetchNextPage={() => void threads.fetchNextPage()}
             onRename={setRenaming}
-            onTogglePin={togglePin}
-            onToggleArchive={toggleArchive}
-            onDelete={deleteThread}
-            onExport={exportThread}
+            {...listActions}
           />
         )}
         <div className="chat-threads-foot">

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { Fragment, memo, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import {
   Archive,
@@ -36,8 +36,12 @@ export type ThreadListProps = ThreadActions & {
   fetchNextPage: () => void;
 };
 
-/** The thread column: virtualised rows; more pages load as the end comes into view. */
-export function ThreadList({
+/**
+ * The thread column: virtualised rows; more pages load as the end comes into view. Memoised:
+ * the chat page renders on every frame of a streaming answer, the list only when its own
+ * props change (give it stable callbacks).
+ */
+export const ThreadList = memo(function ThreadList({
   threads,
   selectedId,
   onSelect,
@@ -123,7 +127,7 @@ export function ThreadList({
       </div>
     </div>
   );
-}
+});
 
 function ThreadRow({
   thread,

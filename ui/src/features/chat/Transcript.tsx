@@ -3,6 +3,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { ArrowDown } from "lucide-react";
 import { Button, Spinner } from "../../components/ui";
 import { messagesOf, useLiveAnswer, useMessages, type LiveAnswer, type Message } from "./api";
+import { useLatestCallback } from "../../lib/useLatestCallback";
 import { describeChatError, type ChatFix } from "./describe";
 import { AssistantMessage, UserMessage, type AgentLook } from "./Message";
 import { ProblemNotice } from "./Problem";
@@ -64,16 +65,9 @@ export function Transcript({
   const [showJump, setShowJump] = useState(false);
 
   // Memoised messages get stable callbacks that call whatever the page passes now.
-  const latest = useRef({ onRegenerate, onEdit, onFix });
-  useEffect(() => {
-    latest.current = { onRegenerate, onEdit, onFix };
-  });
-  const regenerate = useCallback(() => latest.current.onRegenerate(), []);
-  const edit = useCallback(
-    (message: Message, text: string) => latest.current.onEdit(message, text),
-    [],
-  );
-  const fix = useCallback((which: ChatFix) => latest.current.onFix(which), []);
+  const regenerate = useLatestCallback(onRegenerate);
+  const edit = useLatestCallback(onEdit);
+  const fix = useLatestCallback(onFix);
 
   // TanStack Virtual returns functions that cannot be memoised; the compiler is told so.
   // eslint-disable-next-line react-hooks/incompatible-library
