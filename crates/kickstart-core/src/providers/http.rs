@@ -75,9 +75,10 @@ impl Http {
             .connect_timeout(limits.connect_timeout)
             .user_agent(concat!("KickStartMyAI/", env!("CARGO_PKG_VERSION")))
             .build()
-            // Building fails only when the TLS backend cannot start; a default client then still
-            // serves plain-HTTP local servers.
-            .unwrap_or_default();
+            // Building fails only when TLS has no crypto provider, which `http_client` installs
+            // first (a unit test in `net` builds one). `Client::default()` would panic the same
+            // way, so there is no quieter fallback: say what broke.
+            .expect("the HTTP client builds once http_client() has installed the TLS provider");
         Self { client, limits }
     }
 
