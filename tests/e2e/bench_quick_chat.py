@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bench_common import app_pid, launch, pss_kib, sign_in
 from screenshots import save_screenshot
+from windows import switch_to
 from Xlib import X, display
 from Xlib.protocol import event
 
@@ -75,18 +76,6 @@ def close_to_tray(title: str) -> None:
         window.send_event(message, event_mask=X.NoEventMask)
     screen.flush()
     screen.close()
-
-
-def switch_to(driver, label: str) -> None:
-    deadline = time.monotonic() + 10  # the quick chat is made a moment after start
-    while True:
-        for handle in driver.window_handles:
-            driver.switch_to.window(handle)
-            if driver.execute_script("return window.__TAURI_INTERNALS__?.metadata.currentWindow.label") == label:
-                return
-        if time.monotonic() > deadline:
-            raise SystemExit(f"no window labelled {label!r}")
-        time.sleep(0.2)
 
 
 def settled_pss(pid: int, parts: dict) -> int:

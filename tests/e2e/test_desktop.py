@@ -20,6 +20,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from windows import switch_to
 
 PASSWORD = "correct horse battery"
 QUICK_TITLE = "KickStartMyAI quick chat"
@@ -41,20 +42,6 @@ def wait_quick_visible(app, visible: bool, timeout: float = 10) -> None:
             screen("FAILED-quick-visible")
             raise AssertionError(f"the quick chat window should be {'shown' if visible else 'hidden'}")
         time.sleep(0.1)
-
-
-def switch_to(app, label: str) -> None:
-    """Makes the window with this Tauri label the one WebDriver talks to. The quick chat is made
-    a moment after start (desktop::QUICK_CHAT_DELAY), so its window may take a few seconds."""
-    deadline = time.monotonic() + 10
-    while True:
-        for handle in app.driver.window_handles:
-            app.driver.switch_to.window(handle)
-            if app.driver.execute_script("return window.__TAURI_INTERNALS__?.metadata.currentWindow.label") == label:
-                return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no window labelled {label!r} among {len(app.driver.window_handles)}")
-        time.sleep(0.2)
 
 
 def tray_menu(item: int) -> None:
@@ -95,11 +82,11 @@ def test_before_sign_in_the_shortcut_makes_the_quick_chat_which_asks_to_sign_in(
     assert len(app.driver.window_handles) == 1, "no quick chat page before anyone signs in"
     x("key", "ctrl+shift+space")
     wait_quick_visible(app, True)
-    switch_to(app, "quick")
+    switch_to(app.driver, "quick")
     assert "Sign in to KickStartMyAI" in app.text("quick-signed-out")
     ActionChains(app.driver).send_keys(Keys.ESCAPE).perform()
     wait_quick_visible(app, False)
-    switch_to(app, "main")
+    switch_to(app.driver, "main")
 
 
 def test_tray_menu_quick_chat_and_open_in_main_window(app, llm):
@@ -117,7 +104,7 @@ def test_tray_menu_quick_chat_and_open_in_main_window(app, llm):
     wait_quick_visible(app, True)
 
     # It opens on the Task assistant with the input focused.
-    switch_to(app, "quick")
+    switch_to(app.driver, "quick")
     composer = app.find("composer")
     WebDriverWait(app.driver, 5).until(lambda d: d.switch_to.active_element == composer)
     assert "Task assistant" in text_of(app.find("agent-picker")), "the default agent is the Task assistant"
@@ -142,7 +129,7 @@ def test_tray_menu_quick_chat_and_open_in_main_window(app, llm):
     # "Open in main window": the quick chat hides and the main window shows that thread.
     app.click("quick-open-main")
     wait_quick_visible(app, False)
-    switch_to(app, "main")
+    switch_to(app.driver, "main")
     WebDriverWait(app.driver, 10).until(
         lambda _: "What should I do first?" in "".join(
             text_of(m) for m in app.driver.find_elements(By.CSS_SELECTOR, '[data-testid="message-user"]')
@@ -154,23 +141,23 @@ def test_tray_menu_quick_chat_and_open_in_main_window(app, llm):
     set_theme(app, "dark")
     invoke(app, "desktop_perform", {"action": "quickChat"})
     wait_quick_visible(app, True)
-    switch_to(app, "quick")
+    switch_to(app.driver, "quick")
     app.wait_theme("dark")
     app.shot("62-quick-chat-dark")
     app.find("composer").send_keys(Keys.ESCAPE)
     wait_quick_visible(app, False)
-    switch_to(app, "main")
+    switch_to(app.driver, "main")
     set_theme(app, "light")
 
 
 def test_a_locked_session_shows_the_unlock_prompt_in_the_quick_chat(app):
-    switch_to(app, "main")
+    switch_to(app.driver, "main")
     app.click("lock-button")
     app.find("lock-screen")
 
     invoke(app, "desktop_perform", {"action": "quickChat"})
     wait_quick_visible(app, True)
-    switch_to(app, "quick")
+    switch_to(app.driver, "quick")
     app.find("quick-lock")
     assert app.absent("message-user") and app.absent("composer"), "a locked quick chat shows no data"
     app.shot("63-quick-chat-locked")
@@ -188,12 +175,12 @@ def test_a_locked_session_shows_the_unlock_prompt_in_the_quick_chat(app):
     app.find("composer").send_keys(Keys.ESCAPE)
     wait_quick_visible(app, False)
     tray_menu(3)  # Show window
-    switch_to(app, "main")
+    switch_to(app.driver, "main")
     app.find("app-frame")
 
 
 def test_a_due_task_raises_a_notification_that_opens_the_task(app):
-    switch_to(app, "main")
+    switch_to(app.driver, "main")
     app.click("nav-tasks")
     # A task due at the next whole minute (with a few seconds to type it).
     due = (datetime.now() + timedelta(seconds=70 if datetime.now().second > 50 else 60)).replace(second=0)
@@ -249,7 +236,7 @@ class UpdateServer:
 
 
 def test_updates_are_off_until_an_address_is_given_then_the_real_updater_asks_it(app):
-    switch_to(app, "main")
+    switch_to(app.driver, "main")
     app.click("nav-settings")
     app.click("settings-tab-desktop")
     app.find("desktop-update-check")
