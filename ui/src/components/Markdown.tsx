@@ -1,5 +1,5 @@
-import { memo, useDeferredValue, useMemo, type ReactNode } from "react";
-import ReactMarkdown, { type Components, type Options } from "react-markdown";
+import { memo, useDeferredValue, useMemo, type ReactElement, type ReactNode } from "react";
+import renderMarkdown, { type Components, type Options } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import remarkGfm from "remark-gfm";
 import { CopyButton } from "./ui";
@@ -115,28 +115,68 @@ const COMPONENTS: Components = {
   ),
 };
 
+/** Most text (in characters) whose parsed blocks are kept; about 25 answers of 5 000 tokens. */
+const PARSED_LIMIT_CHARS = 500_000;
+/** Parsed blocks by owner and text, the most recently used last. */
+const parsedBlocks = new Map<string, ReactElement>();
+let parsedChars = 0;
+const blockKey = (owner: string, text: string) => `${owner}\u0000${text}`;
+
+/**
+ * A block's Markdown as React elements, parsed once per owner (an answer's id): a long
+ * thread's answers leave the virtualised transcript and come back into it (scrolling, or the
+ * rows shifting when a new answer starts), and each coming back parsed every block again —
+ * 250–340 blocks in one frame, a 250–340 ms stall (docs/BENCHMARKS.md, chat). Keyed by owner,
+ * not by text alone, so two answers never share work they did not both do.
+ */
+function parsedBlock(owner: string, text: string): ReactElement {
+  const key = blockKey(owner, text);
+  const known = parsedBlocks.get(key);
+  if (known) {
+    parsedBlocks.delete(key);
+    parsedBlocks.set(key, known);
+    return known;
+  }
+  // react-markdown's synchronous component is a pure function of its options: called here, its
+  // elements can be kept and rendered again.
+  const element = renderMarkdown({
+    children: text,
+    remarkPlugins: REMARK_PLUGINS,
+    rehypePlugins: REHYPE_PLUGINS,
+    components: COMPONENTS,
+  });
+  parsedBlocks.set(key, element);
+  parsedChars += key.length;
+  for (const oldest of parsedBlocks.keys()) {
+    if (parsedChars <= PARSED_LIMIT_CHARS) break;
+    parsedBlocks.delete(oldest);
+    parsedChars -= oldest.length;
+  }
+  return element;
+}
+
 /**
  * One block, parsed in the background: a new block shows first as its plain text, and its
  * Markdown replaces it in a deferred render. When a burst brings many blocks at once (a fast
  * model's whole answer in one frame), React parses them in slices between frames instead of all
- * in one long frame that freezes the window (docs/BENCHMARKS.md, chat).
+ * in one long frame that freezes the window (docs/BENCHMARKS.md, chat). A block parsed before
+ * shows its Markdown at once.
  */
-const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
-  const parsed = useDeferredValue(text, null);
+const MarkdownBlock = memo(function MarkdownBlock({
+  owner,
+  text,
+}: {
+  owner: string;
+  text: string;
+}) {
+  const known = parsedBlocks.has(blockKey(owner, text));
+  const parsed = useDeferredValue(text, known ? text : null);
   if (parsed !== text) return <p className="md-pending">{text}</p>;
-  return <ParsedBlock text={text} />;
+  return <ParsedBlock owner={owner} text={text} />;
 });
 
-const ParsedBlock = memo(function ParsedBlock({ text }: { text: string }) {
-  return (
-    <ReactMarkdown
-      remarkPlugins={REMARK_PLUGINS}
-      rehypePlugins={REHYPE_PLUGINS}
-      components={COMPONENTS}
-    >
-      {text}
-    </ReactMarkdown>
-  );
+const ParsedBlock = memo(function ParsedBlock({ owner, text }: { owner: string; text: string }) {
+  return parsedBlock(owner, text);
 });
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -177,7 +217,16 @@ export function markdownBlocks(text: string): string[] {
  * the block still growing is shown as plain text: parsing it on every frame costs time that
  * grows with its length. (A reference-style link defined in a later block stays plain text.)
  */
-export function Markdown({ content, streaming = false }: { content: string; streaming?: boolean }) {
+export function Markdown({
+  content,
+  streaming = false,
+  owner = "",
+}: {
+  content: string;
+  streaming?: boolean;
+  /** Whose text this is (an answer's id): its parsed blocks are kept for it. */
+  owner?: string;
+}) {
   const blocks = useMemo(() => markdownBlocks(content), [content]);
   const last = blocks.length - 1;
   return (
@@ -189,7 +238,7 @@ export function Markdown({ content, streaming = false }: { content: string; stre
           </p>
         ) : (
           <div key={index} className="md-block">
-            <MarkdownBlock text={block} />
+            <MarkdownBlock owner={owner} text={block} />
           </div>
         ),
       )}

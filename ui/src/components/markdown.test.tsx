@@ -1,6 +1,20 @@
 import { render, screen, waitFor } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import type * as ReactMarkdownModule from "react-markdown";
+import { describe, expect, it, vi } from "vitest";
 import { Markdown, markdownBlocks } from "./Markdown";
+
+// Counts how often Markdown is parsed (react-markdown's component, called once per parse).
+const parses = vi.hoisted(() => ({ count: 0 }));
+vi.mock("react-markdown", async (importOriginal) => {
+  const actual = await importOriginal<typeof ReactMarkdownModule>();
+  return {
+    ...actual,
+    default: (options: Parameters<typeof actual.default>[0]) => {
+      parses.count += 1;
+      return actual.default(options);
+    },
+  };
+});
 
 describe("Markdown", () => {
   it("renders a burst of blocks, each as Markdown once parsed in the background", async () => {
@@ -23,5 +37,26 @@ describe("Markdown", () => {
     await waitFor(() => expect(container.querySelectorAll(".md-pending")).toHaveLength(0));
     expect(container.querySelector("img")).toBeNull();
     expect(screen.getByTestId("markdown")).toHaveTextContent('<img src=x onerror="alert(1)">');
+  });
+
+  it("parses an answer's blocks once, even when it leaves the view and comes back", async () => {
+    const content = "A **bold** start.\n\nThen `code`.";
+    const before = parses.count;
+    const first = render(<Markdown content={content} owner="answer-1" />);
+    await waitFor(() => expect(first.container.querySelectorAll(".md-pending")).toHaveLength(0));
+    expect(parses.count - before).toBe(2);
+    first.unmount();
+
+    // Scrolled back into the transcript: shown parsed, without parsing again.
+    const again = render(<Markdown content={content} owner="answer-1" />);
+    await waitFor(() => expect(again.container.querySelector("strong")).toHaveTextContent("bold"));
+    expect(again.container.querySelector("code")).toHaveTextContent("code");
+    expect(parses.count - before).toBe(2);
+    again.unmount();
+
+    // Another answer with the same text does its own work.
+    const other = render(<Markdown content={content} owner="answer-2" />);
+    await waitFor(() => expect(other.container.querySelector("strong")).toHaveTextContent("bold"));
+    expect(parses.count - before).toBe(4);
   });
 });

@@ -31,10 +31,18 @@ export function preloadMarkdownSoon(): () => void {
   return () => clearTimeout(timer);
 }
 
-function AnswerContent({ content, streaming }: { content: string; streaming: boolean }) {
+function AnswerContent({
+  content,
+  streaming,
+  owner,
+}: {
+  content: string;
+  streaming: boolean;
+  owner: string;
+}) {
   return (
     <Suspense fallback={<div className="markdown markdown-plain">{content}</div>}>
-      <Markdown content={content} streaming={streaming} />
+      <Markdown content={content} streaming={streaming} owner={owner} />
     </Suspense>
   );
 }
@@ -190,7 +198,7 @@ export const AssistantMessage = memo(function AssistantMessage({
                   key={`text-${part.start}`}
                   className={tail ? "message-text message-streaming" : "message-text"}
                 >
-                  <AnswerContent content={part.text} streaming={tail} />
+                  <AnswerContent content={part.text} streaming={tail} owner={message.id} />
                 </div>
               );
             })}
