@@ -38,8 +38,8 @@ export type ThreadListProps = ThreadActions & {
 
 /**
  * The thread column: virtualised rows; more pages load as the end comes into view. Memoised:
- * the chat page renders on every frame of a streaming answer, the list only when its own
- * props change (give it stable callbacks).
+ * the chat page renders several times as an answer is sent, starts and finishes; the list only
+ * when its own props change (give it stable callbacks).
  */
 export const ThreadList = memo(function ThreadList({
   threads,
