@@ -6,6 +6,8 @@
 # streams 5 000-token answers into the chat (tests/e2e/bench_chat.py); then the quick chat is
 # summoned from the tray (tests/e2e/bench_quick_chat.py). Figures in docs/BENCHMARKS.md.
 # KICKSTART_BENCHES="quick_chat" (names of tests/e2e/bench_*.py) runs only some of them.
+# KICKSTART_DRIVER_PORT (default 4444; tests/e2e/bench_common.py reads it too) moves this run's
+# tauri-driver off the port the e2e tests use, so the two can run side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -31,12 +33,14 @@ target/release/kickstart-seed "$data" bench "correct horse battery" "${TASKS:-10
 mkdir -p "$data/full"
 KICKSTART_SEED_THREADS=500 target/release/kickstart-seed "$data/full" bench "correct horse battery" 10000
 
+export KICKSTART_DRIVER_PORT="${KICKSTART_DRIVER_PORT:-4444}"
 export KICKSTART_APP="$PWD/target/release/kickstart" KICKSTART_BENCH_DATA="$data"
 export KICKSTART_FLOOR_APP="$PWD/target/release/kickstart-floor" KICKSTART_BENCH_FULL_DATA="$data/full"
 export XDG_DATA_HOME="$data/xdg-data" XDG_CONFIG_HOME="$data/xdg-config" XDG_CACHE_HOME="$data/xdg-cache"
 xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- bash -c '
-  tauri-driver --port 4444 --native-port 4445 > target/tauri-driver-bench.log 2>&1 & driver=$!
-  for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+  tauri-driver --port "$KICKSTART_DRIVER_PORT" --native-port "$((KICKSTART_DRIVER_PORT + 1))" \
+    > target/tauri-driver-bench.log 2>&1 & driver=$!
+  for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$KICKSTART_DRIVER_PORT") 2>/dev/null && break; sleep 0.1; done
   rc=0
   for bench in ${KICKSTART_BENCHES:-startup tasks_page chat quick_chat}; do
     .venv/bin/python "tests/e2e/bench_$bench.py" || { rc=$?; break; }

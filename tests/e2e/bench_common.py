@@ -25,7 +25,8 @@ def launch(*extra_args: str) -> webdriver.Remote:
             "args": ["--data-dir", os.environ["KICKSTART_BENCH_DATA"], *extra_args],
         },
     )
-    # KICKSTART_DRIVER_PORT lets a benchmark run beside a test run that holds tauri-driver's 4444.
+    # scripts/bench-app.sh starts tauri-driver on KICKSTART_DRIVER_PORT (default 4444, as the e2e
+    # tests do; another port lets both run at once).
     port = os.environ.get("KICKSTART_DRIVER_PORT", "4444")
     return webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
 
