@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { startTransition, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Activity, MessageSquarePlus, Search, SearchX } from "lucide-react";
 import {
   Alert,
@@ -142,8 +142,11 @@ export function ChatPage({
         {
           onStarted: (startedThread) => {
             started = startedThread.id;
-            // Move to the new thread, unless the person went elsewhere meanwhile.
-            if (from === NEW) setOpenId((now) => (now === null ? startedThread.id : now));
+            // Move to the new thread, unless the person went elsewhere meanwhile. As a
+            // transition: mounting the thread's transcript then yields to the frames the answer
+            // streams into, instead of taking the frame that "started" arrives in.
+            if (from === NEW)
+              startTransition(() => setOpenId((now) => (now === null ? startedThread.id : now)));
           },
         },
       )
