@@ -51,6 +51,10 @@ const MAX_BATCH: usize = 256;
 pub const DELTA_EVERY: Duration = Duration::from_millis(16);
 /// How much history is read to build a context (older messages never fit anyway).
 const HISTORY_LIMIT: i64 = 2_000;
+/// Most of a title suggestion read, in bytes. A title is one short line: reading stops at the end
+/// of its first line or here, and the connection closes, so a server that ignores `max_tokens`
+/// cannot make a title cost a whole answer.
+const TITLE_READ_LIMIT: usize = 400;
 
 /// Why the chat loop refused to start.
 #[derive(Debug, thiserror::Error)]
@@ -363,7 +367,13 @@ impl<'a> Chat<'a> {
         let mut title = String::new();
         while let Some(event) = stream.next().await {
             match event {
-                crate::providers::ProviderEvent::TextDelta { text } => title.push_str(&text),
+                crate::providers::ProviderEvent::TextDelta { text } => {
+                    title.push_str(&text);
+                    // `clean_title` keeps the first line only: the rest is not read.
+                    if title.trim_start().contains('\n') || title.len() >= TITLE_READ_LIMIT {
+                        break;
+                    }
+                }
                 crate::providers::ProviderEvent::Error { error } => {
                     tracing::info!(%error, "no title suggestion");
                     return Ok(None);
@@ -371,6 +381,7 @@ impl<'a> Chat<'a> {
                 _ => {}
             }
         }
+        drop(stream); // closes the connection when the model had more to say
         let Some(title) = clean_title(&title) else { return Ok(None) };
         let renamed = sqlx::query(
             "UPDATE threads SET title = ?1, title_source = 'model', updated_at = ?2 \

@@ -227,6 +227,50 @@ async fn the_message_is_committed_first_and_the_answer_is_saved_while_it_streams
     assert_eq!(message_count(&core).await, 2);
 }
 
+/// A reply that sends `pieces` and then keeps the stream open, as a model writing on and on.
+fn endless_reply(pieces: &[&str]) -> Reply {
+    let frames = openai_text("scripted-small", pieces);
+    // The role frame, then one frame per piece; the end of the stream never comes.
+    let mut steps: Vec<Step> =
+        frames[..=pieces.len()].iter().map(|frame| Step::Chunk(frame.clone().into_bytes())).collect();
+    steps.push(Step::Hang);
+    Reply::Stream(steps)
+}
+
+#[tokio::test]
+async fn a_title_suggestion_reads_only_its_first_line() {
+    // A server that ignores max_tokens writes on; the title needs one line, so reading stops
+    // there and the connection closes (without that, these suggestions would never return).
+    let Fixture { t, server, ada } = fixture().await;
+    let suggest = |thread_id| {
+        let (core, ada) = (&t.core, &ada);
+        async move {
+            tokio::time::timeout(Duration::from_secs(10), core.chat().suggest_title(ada, &thread_id))
+                .await
+                .expect("the suggestion did not wait for the end of the reply")
+                .expect("suggested")
+        }
+    };
+
+    server.push(text_reply(&["Take a hat."]));
+    let first =
+        t.core.chat().send(&ada, "req-1", new_thread("Rome in July?"), &Recorder::default()).await.expect("answered");
+    server.push(endless_reply(&["Packing for", " Rome\n", "And here is why you"]));
+    let renamed = suggest(first.answer.thread_id.clone()).await.expect("renamed");
+    assert_eq!(renamed.title, "Packing for Rome");
+    assert!(server.wait_for_disconnects(1, Duration::from_secs(5)).await, "the title's connection was closed");
+
+    // One line that never ends is cut at the read limit, and the title at 60 characters.
+    server.push(text_reply(&["Fine."]));
+    let second =
+        t.core.chat().send(&ada, "req-2", new_thread("And Paris?"), &Recorder::default()).await.expect("answered");
+    let long_line = "word ".repeat(100);
+    server.push(endless_reply(&[&long_line, &long_line]));
+    let renamed = suggest(second.answer.thread_id.clone()).await.expect("renamed");
+    assert_eq!(renamed.title, long_line[..60].trim());
+    assert!(server.wait_for_disconnects(2, Duration::from_secs(5)).await, "the title's connection was closed");
+}
+
 #[tokio::test]
 async fn stop_keeps_the_partial_answer_and_closes_the_connection() {
     let Fixture { t, server, ada } = fixture().await;
