@@ -35,7 +35,7 @@ import {
 import { ActivityPanel } from "./ActivityPanel";
 import { Composer } from "./Composer";
 import { describeChatError, type ChatFix } from "./describe";
-import { preloadMarkdownSoon, type AgentLook } from "./Message";
+import { preloadMarkdown, preloadMarkdownSoon, type AgentLook } from "./Message";
 import { AgentPicker, defaultAgent, NewChatIntro, StarterDialog } from "./NewChat";
 import { ProblemNotice } from "./Problem";
 import { ThreadList } from "./ThreadList";
@@ -135,6 +135,7 @@ export function ChatPage({
     const from = view;
     setDraft(from, "");
     setProblem(null);
+    preloadMarkdown();
     let started: string | null = null;
     chat
       .send(

@@ -27,8 +27,17 @@ const PRELOAD_AFTER_MS = 1_500;
  * which the answer first shows). Returns the cancel for an effect's cleanup.
  */
 export function preloadMarkdownSoon(): () => void {
-  const timer = setTimeout(() => void loadMarkdown().catch(() => undefined), PRELOAD_AFTER_MS);
+  const timer = setTimeout(preloadMarkdown, PRELOAD_AFTER_MS);
   return () => clearTimeout(timer);
+}
+
+/**
+ * Fetches the Markdown code now, if it is not there yet: a message sent before the timer above
+ * fired still has its code load while the backend starts the answer, not in the frames the
+ * answer streams into.
+ */
+export function preloadMarkdown(): void {
+  void loadMarkdown().catch(() => undefined);
 }
 
 function AnswerContent({
