@@ -51,6 +51,17 @@ fn a_chat_over_ipc_answers_records_and_announces() {
     assert_eq!(outcome["run"]["status"], "complete");
     assert_eq!(outcome["run"]["providerKind"], "openaiCompatible");
     let thread_id = outcome["answer"]["threadId"].clone();
+    // After the first answer a title is asked for in the background (it gets the server's default
+    // answer). Waiting for it keeps it from taking a reply queued below for another request.
+    let mut title = json!(null);
+    for _ in 0..500 {
+        title = app.ok("threads_get", json!({ "id": thread_id }))["title"].clone();
+        if title == "Hello from the scripted server" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(title, "Hello from the scripted server", "the model's title replaced the one from the text");
 
     let page = app.ok("messages_list", json!({ "threadId": thread_id, "cursor": null, "limit": null }));
     assert_eq!(page["messages"].as_array().map(Vec::len), Some(2));
