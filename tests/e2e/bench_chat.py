@@ -118,7 +118,7 @@ def main() -> None:
     print(f"longest main-thread stall per answer (ms): median {statistics.median(stalls):.0f}, "
           f"max {max(stalls):.0f}, p95 {sorted(stalls)[int(len(stalls) * 0.95) - 1]:.0f}")
     later = sorted(stalls[1:])
-    print(f"  the first answer (cold: its code and the Markdown code load as it arrives): {stalls[0]:.0f} ms; "
+    print(f"  the first answer (cold: the first run of its code, and the Markdown code loading): {stalls[0]:.0f} ms; "
           f"the other {len(later)}: median {statistics.median(later):.0f}, p95 {later[int(len(later) * 0.95) - 1]:.0f}, "
           f"max {later[-1]:.0f}, over 50 ms: {sum(s > 50 for s in later)}")
     print(f"first answer: {runs[0]['totalMs']:.0f} ms from click to complete; time to first token on "
