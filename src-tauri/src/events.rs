@@ -35,4 +35,18 @@ pub struct AgentsChanged;
 #[serde(rename_all = "camelCase")]
 pub struct ThreadChanged {
     pub thread_id: kickstart_core::threads::ThreadId,
+    /// Set when an answer being streamed made the change (its start or its end): the window that
+    /// asked for it follows the answer over its own channel and skips this event, which saves it
+    /// reading the thread again in the frames of the answer.
+    pub request_id: Option<String>,
+}
+
+impl ThreadChanged {
+    pub fn new(thread_id: kickstart_core::threads::ThreadId) -> Self {
+        Self { thread_id, request_id: None }
+    }
+
+    pub fn by_answer(thread_id: kickstart_core::threads::ThreadId, request_id: &str) -> Self {
+        Self { thread_id, request_id: Some(request_id.to_owned()) }
+    }
 }

@@ -1,11 +1,11 @@
 //! Agents, threads and chat through Tauri's IPC on the mock runtime, against a real SQLite file
 //! and the scripted LLM server over real HTTP: the answer comes back, every window hears
-//! `ThreadChanged`, and each refusal carries the code the UI branches on.
+//! `ThreadChanged` (naming the request when an answer made the change), and each refusal carries
+//! the code the UI branches on.
 
 mod support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kickstart_testkit::llm_server::script::{frames_as_steps, openai_text};
@@ -24,11 +24,16 @@ fn a_chat_over_ipc_answers_records_and_announces() {
     let server = runtime.block_on(ScriptedLlm::start());
     let app = TestApp::new();
     app.register("ada");
-    let changes = Arc::new(AtomicUsize::new(0));
-    let counter = changes.clone();
-    app.window.listen_any("thread-changed", move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
+    let changes = Arc::new(Mutex::new(Vec::<serde_json::Value>::new()));
+    let heard = changes.clone();
+    app.window.listen_any("thread-changed", move |event| {
+        let payload = serde_json::from_str(event.payload()).unwrap_or_default();
+        heard.lock().expect("the events heard").push(payload);
     });
+    let heard_for = |thread: &serde_json::Value| -> Vec<serde_json::Value> {
+        let changes = changes.lock().expect("the events heard");
+        changes.iter().filter(|c| &c["threadId"] == thread).map(|c| c["requestId"].clone()).collect()
+    };
 
     let send = |text: &str, thread: serde_json::Value| json!({ "requestId": format!("req-{text}"), "input": { "threadId": thread, "agentId": null, "text": text }, "onEvent": CHANNEL });
     // Without a provider the Task assistant answers in offline mode (rule-based, labelled).
@@ -107,14 +112,30 @@ fn a_chat_over_ipc_answers_records_and_announces() {
         .expect_err("a malformed message is refused");
     assert!(malformed.as_str().is_some_and(|m| m.contains("invalid args")), "{malformed}");
 
-    // Every window heard about the new thread, the answers, the rename.
+    // Every window heard about the new thread, the answers, the title and the rename. The start
+    // and the end of an answer name its request (the window that asked skips them); the title
+    // and the rename name none, so that window refreshes too. (Sorted: the title's event races
+    // the rename's.)
+    let expected = [
+        json!("again"),
+        json!("again"),
+        json!("edit"),
+        json!("edit"),
+        json!("req-hello"),
+        json!("req-hello"),
+        json!(null),
+        json!(null),
+    ];
+    let mut heard = Vec::new();
     for _ in 0..100 {
-        if changes.load(Ordering::SeqCst) >= 6 {
+        heard = heard_for(&thread_id);
+        heard.sort_by_key(|request| request.as_str().map_or_else(|| "~".to_owned(), str::to_owned));
+        if heard.len() >= expected.len() {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(changes.load(Ordering::SeqCst) >= 6, "ThreadChanged was announced: {}", changes.load(Ordering::SeqCst));
+    assert_eq!(heard, expected, "ThreadChanged for the thread, in order, by request");
     runtime.block_on(server.shutdown());
 }
 

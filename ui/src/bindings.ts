@@ -1162,6 +1162,12 @@ export type Thread = {
  */
 export type ThreadChanged = {
 	threadId: ThreadId,
+	/**
+	 *  Set when an answer being streamed made the change (its start or its end): the window that
+	 *  asked for it follows the answer over its own channel and skips this event, which saves it
+	 *  reading the thread again in the frames of the answer.
+	 */
+	requestId: string | null,
 };
 
 /**  The id of a thread. */

@@ -21,6 +21,7 @@ use crate::{AppState, IpcError};
 /// the answer as if cancelled.
 struct ChannelSink<R: Runtime> {
     app: AppHandle<R>,
+    request_id: String,
     channel: Channel<ChatEvent>,
 }
 
@@ -29,7 +30,7 @@ impl<R: Runtime> ChatSink for ChannelSink<R> {
         match &event {
             // Other windows show the thread (new, or streaming now) at once.
             ChatEvent::Started { thread, .. } => {
-                announce(&self.app, ThreadChanged { thread_id: thread.id.clone() }, ())
+                announce(&self.app, ThreadChanged::by_answer(thread.id.clone(), &self.request_id), ())
             }
             // A tool changed the to-do list: the Tasks page (in any window) shows it at once.
             ChatEvent::ToolCall { call }
@@ -45,17 +46,23 @@ impl<R: Runtime> ChatSink for ChannelSink<R> {
 }
 
 /// Tells every window the answer ended and, after a thread's first answer, asks the model for
-/// a title in the background.
-fn after_answer<R: Runtime>(app: &AppHandle<R>, core: &Arc<Core>, session: Session, outcome: &ChatOutcome) {
+/// a title in the background (announced to every window, the one that asked too).
+fn after_answer<R: Runtime>(
+    app: &AppHandle<R>,
+    core: &Arc<Core>,
+    session: Session,
+    request_id: &str,
+    outcome: &ChatOutcome,
+) {
     let thread_id = outcome.answer.thread_id.clone();
-    announce(app, ThreadChanged { thread_id: thread_id.clone() }, ());
+    announce(app, ThreadChanged::by_answer(thread_id.clone(), request_id), ());
     if outcome.answer.status != MessageStatus::Complete {
         return;
     }
     let (app, core) = (app.clone(), core.clone());
     tauri::async_runtime::spawn(async move {
         match core.chat().suggest_title(&session, &thread_id).await {
-            Ok(Some(_)) => announce(&app, ThreadChanged { thread_id }, ()),
+            Ok(Some(_)) => announce(&app, ThreadChanged::new(thread_id), ()),
             Ok(None) => {}
             Err(error) => tracing::info!(%error, "no title suggestion"),
         }
@@ -74,9 +81,9 @@ pub async fn chat_send<R: Runtime>(
     on_event: Channel<ChatEvent>,
 ) -> Result<ChatOutcome, IpcError> {
     let session = state.core.auth().session()?;
-    let sink = ChannelSink { app: app.clone(), channel: on_event };
+    let sink = ChannelSink { app: app.clone(), request_id: request_id.clone(), channel: on_event };
     let outcome = state.core.chat().send(&session, &request_id, input, &sink).await?;
-    after_answer(&app, &state.core, session, &outcome);
+    after_answer(&app, &state.core, session, &request_id, &outcome);
     Ok(outcome)
 }
 
@@ -91,9 +98,9 @@ pub async fn chat_regenerate<R: Runtime>(
     on_event: Channel<ChatEvent>,
 ) -> Result<ChatOutcome, IpcError> {
     let session = state.core.auth().session()?;
-    let sink = ChannelSink { app: app.clone(), channel: on_event };
+    let sink = ChannelSink { app: app.clone(), request_id: request_id.clone(), channel: on_event };
     let outcome = state.core.chat().regenerate(&session, &request_id, &thread_id, &sink).await?;
-    after_answer(&app, &state.core, session, &outcome);
+    after_answer(&app, &state.core, session, &request_id, &outcome);
     Ok(outcome)
 }
 
@@ -109,9 +116,9 @@ pub async fn chat_edit<R: Runtime>(
     on_event: Channel<ChatEvent>,
 ) -> Result<ChatOutcome, IpcError> {
     let session = state.core.auth().session()?;
-    let sink = ChannelSink { app: app.clone(), channel: on_event };
+    let sink = ChannelSink { app: app.clone(), request_id: request_id.clone(), channel: on_event };
     let outcome = state.core.chat().edit(&session, &request_id, &message_id, &text, &sink).await?;
-    after_answer(&app, &state.core, session, &outcome);
+    after_answer(&app, &state.core, session, &request_id, &outcome);
     Ok(outcome)
 }
 
@@ -155,7 +162,7 @@ mod tests {
             }
             Ok(())
         });
-        let sink = ChannelSink { app: app.handle().clone(), channel };
+        let sink = ChannelSink { app: app.handle().clone(), request_id: "r1".into(), channel };
         assert_eq!(sink.send(ChatEvent::Delta { text: "Hel".into() }), Ok(()));
         let usage = kickstart_core::providers::Usage { input_tokens: 3, output_tokens: 1 };
         assert_eq!(sink.send(ChatEvent::Usage { usage }), Ok(()));
@@ -168,7 +175,7 @@ mod tests {
         );
 
         let closed = Channel::new(|_| Err(tauri::Error::WebviewNotFound));
-        let sink = ChannelSink { app: app.handle().clone(), channel: closed };
+        let sink = ChannelSink { app: app.handle().clone(), request_id: "r2".into(), channel: closed };
         assert_eq!(sink.send(ChatEvent::Delta { text: "x".into() }), Err(ListenerGone));
     }
 }

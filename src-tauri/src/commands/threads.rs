@@ -33,7 +33,7 @@ pub async fn threads_update<R: Runtime>(
 ) -> Result<Thread, IpcError> {
     let session = state.core.auth().session()?;
     let thread = state.core.threads().update(&session, &id, patch).await?;
-    Ok(announce(&app, ThreadChanged { thread_id: id }, thread))
+    Ok(announce(&app, ThreadChanged::new(id), thread))
 }
 
 /// Moves a thread out of sight (undo with `threads_restore`).
@@ -46,7 +46,7 @@ pub async fn threads_delete<R: Runtime>(
 ) -> Result<(), IpcError> {
     let session = state.core.auth().session()?;
     state.core.threads().delete(&session, &id).await?;
-    announce(&app, ThreadChanged { thread_id: id }, ());
+    announce(&app, ThreadChanged::new(id), ());
     Ok(())
 }
 
@@ -60,7 +60,7 @@ pub async fn threads_restore<R: Runtime>(
 ) -> Result<Thread, IpcError> {
     let session = state.core.auth().session()?;
     let thread = state.core.threads().restore(&session, &id).await?;
-    Ok(announce(&app, ThreadChanged { thread_id: id }, thread))
+    Ok(announce(&app, ThreadChanged::new(id), thread))
 }
 
 /// The newest messages before `cursor`, oldest first.

@@ -78,10 +78,14 @@ function invalidateThread(client: QueryClient, threadId: string) {
   ]);
 }
 
-/** Keeps this window in step with threads changed anywhere (the quick-chat window, MCP…). */
+/**
+ * Keeps this window in step with threads changed anywhere (the quick-chat window, MCP…). The
+ * start and end of an answer this window asked for are skipped: its channel brought them.
+ */
 export function useThreadChangedListener() {
   const client = useQueryClient();
-  useBackendEvent(events.threadChanged, "thread-changed", ({ threadId }) => {
+  useBackendEvent(events.threadChanged, "thread-changed", ({ threadId, requestId }) => {
+    if (requestId !== null && streamsFor(client).asked(requestId)) return;
     void invalidateThread(client, threadId);
   });
 }
@@ -286,11 +290,17 @@ function onStarted(client: QueryClient, event: Extract<ChatEvent, { type: "start
   client.setQueryData(chatKeys.thread(threadId), event.thread);
   client.setQueryData<Messages>(chatKeys.messages(threadId), (old) => spliceStarted(old, event));
   upsertRun(client, event.run);
-  // A new thread appears, an old one moves to the top. The ThreadChanged event sent with
-  // "started" asks for the same read; one already on its way (started after the thread was
-  // saved, or restarted by that event if it comes later) is joined, not started again: each
-  // read costs this window a render in the frames of the stream.
-  void client.invalidateQueries({ queryKey: chatKeys.threadLists }, { cancelRefetch: false });
+  // A new thread appears, an old one moves to the top: placed in the loaded list here rather
+  // than read again, since each read costs this window a render in the frames of the stream.
+  // A search or the archive is read again (the thread may or may not belong in it).
+  for (const [queryKey] of client.getQueriesData<ThreadPages>({ queryKey: chatKeys.threadLists })) {
+    const filter = queryKey[2] as ThreadFilter | undefined;
+    if (!filter?.search && !filter?.archived && !event.thread.archived) {
+      client.setQueryData<ThreadPages>(queryKey, (old) => placeFirst(old, event.thread));
+    } else {
+      void client.invalidateQueries({ queryKey, exact: true });
+    }
+  }
 }
 
 function onFinished(client: QueryClient, answer: Message, run: Run) {
@@ -298,8 +308,29 @@ function onFinished(client: QueryClient, answer: Message, run: Run) {
     replaceMessage(old, answer),
   );
   upsertRun(client, run);
-  // The saved state is the truth: title suggestions, token counts, the run's timings.
-  void invalidateThread(client, answer.threadId);
+  // The answer and its run as saved came with "finished"; the thread's own state (its last
+  // activity, no longer streaming) and its place in the list are read again.
+  void client.invalidateQueries({ queryKey: chatKeys.threadLists });
+  void client.invalidateQueries({ queryKey: chatKeys.thread(answer.threadId) });
+}
+
+type ThreadPages = InfiniteData<ThreadPage, string | null>;
+
+/**
+ * A thread that just became the most recent, at the top of a loaded list: first if pinned,
+ * otherwise first after the pinned ones (the list's order), and nowhere else in it.
+ */
+export function placeFirst(data: ThreadPages | undefined, thread: Thread): ThreadPages | undefined {
+  if (!data) return data;
+  const pages = data.pages.map((page, index) => {
+    const others = page.threads.filter((item) => item.id !== thread.id);
+    if (index !== 0)
+      return others.length === page.threads.length ? page : { ...page, threads: others };
+    const at = thread.pinned ? 0 : others.findIndex((item) => !item.pinned);
+    const position = at < 0 ? others.length : at;
+    return { ...page, threads: [...others.slice(0, position), thread, ...others.slice(position)] };
+  });
+  return { ...data, pages };
 }
 
 export type StreamHooks = {

@@ -191,6 +191,56 @@ describe("chat streaming", () => {
     await vi.waitFor(() => expect(callsTo("threads_list").length).toBeGreaterThan(1));
   });
 
+  it("puts a new thread at the top of the list at once, and skips the broadcasts about its own answer", async () => {
+    const stream = new FakeStream();
+    const pinned = thread({ id: "t-pinned", title: "Pinned", pinned: true });
+    const older = thread({ id: "t-older", title: "Older" });
+    let listed = [pinned, older];
+    const { user, callsTo } = renderApp(
+      chatBackend({
+        chat_send: stream.handler,
+        threads_list: () => page(listed),
+        threads_get: () => ({ ...newThread, streaming: false }),
+        messages_list: () => messagePage([userMessage, emptyAnswer]),
+      }),
+      { events: true },
+    );
+    await openChat();
+    const titles = () => screen.getAllByTestId("thread-item").map((row) => row.dataset.title);
+    await vi.waitFor(() => expect(titles()).toEqual(["Pinned", "Older"]));
+    await user.type(screen.getByTestId("composer"), "Hello there{Enter}");
+    const reads = () =>
+      ["threads_list", "threads_get", "messages_list"].map((c) => callsTo(c).length);
+    const before = reads();
+
+    await stream.emit({
+      type: "started",
+      thread: newThread,
+      userMessage,
+      answer: emptyAnswer,
+      run: runningRun,
+    });
+    // After the pinned thread, before the older one, without reading the list again.
+    await vi.waitFor(() => expect(titles()).toEqual(["Pinned", "Hello there", "Older"]));
+    const requestId = stream.args?.requestId as string;
+    await act(() => emit("thread-changed", { threadId: newThread.id, requestId }));
+    await stream.emit({ type: "delta", text: "Hi!" });
+    expect(reads()).toEqual(before);
+
+    listed = [pinned, { ...newThread, streaming: false }, older];
+    const answered = { ...emptyAnswer, content: "Hi!", status: "complete" as const };
+    await stream.finish(answered, { ...runningRun, status: "complete", durationMs: 5 });
+    await act(() => emit("thread-changed", { threadId: newThread.id, requestId }));
+    // The end reads the list and the thread again, not the messages "finished" brought.
+    await vi.waitFor(() => expect(callsTo("threads_list").length).toBe((before[0] ?? 0) + 1));
+    expect(callsTo("messages_list").length).toBe(before[2]);
+
+    // A change nobody in this window asked for (the title suggestion) is read again.
+    await act(() => emit("thread-changed", { threadId: newThread.id, requestId: null }));
+    await vi.waitFor(() => expect(callsTo("threads_list").length).toBe((before[0] ?? 0) + 2));
+    await vi.waitFor(() => expect(callsTo("messages_list").length).toBeGreaterThan(before[2] ?? 0));
+  });
+
   it("sends on Enter, makes a new line on Shift+Enter, and stops on Escape", async () => {
     const stream = new FakeStream();
     let saved = [userMessage, emptyAnswer];
@@ -566,7 +616,7 @@ describe("history", () => {
     await openThread(user, "Groceries");
     const before = callsTo("messages_list").length;
     title = "Groceries for the party";
-    await act(() => emit("thread-changed", { threadId: thread().id }));
+    await act(() => emit("thread-changed", { threadId: thread().id, requestId: null }));
     expect(await screen.findByTestId("chat-title")).toHaveTextContent("Groceries for the party");
     await vi.waitFor(() => expect(callsTo("messages_list").length).toBeGreaterThan(before));
     expect(callsTo("threads_list").length).toBeGreaterThan(1);

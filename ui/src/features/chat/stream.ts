@@ -17,6 +17,9 @@ export type LiveAnswer = {
 
 type Listener = () => void;
 
+/** How many of this window's requests `asked` remembers: more than can stream at once. */
+const RECENT_REQUESTS = 32;
+
 const nextFrame: (callback: () => void) => void =
   typeof requestAnimationFrame === "function"
     ? (callback) => requestAnimationFrame(callback)
@@ -30,6 +33,8 @@ const nextFrame: (callback: () => void) => void =
  */
 export class ChatStreams {
   private live = new Map<string, LiveAnswer>();
+  /** The latest requests this window made, kept after they end (see `asked`). */
+  private recent: string[] = [];
   private pending = new Map<string, string>();
   private scheduled = false;
   private listeners = new Set<Listener>();
@@ -53,7 +58,16 @@ export class ChatStreams {
     return this.live.get(requestId);
   }
 
+  /**
+   * Whether this window asked for that answer. Kept for the last few requests after they end:
+   * the backend's broadcast about an answer's end can arrive after its channel's last message.
+   */
+  asked(requestId: string): boolean {
+    return this.recent.includes(requestId);
+  }
+
   begin(requestId: string, threadId: string | null) {
+    this.recent = [requestId, ...this.recent.slice(0, RECENT_REQUESTS - 1)];
     this.live.set(requestId, {
       requestId,
       threadId,

@@ -23,7 +23,7 @@ import {
 } from "../chat/api";
 import { Composer } from "../chat/Composer";
 import { describeChatError } from "../chat/describe";
-import type { AgentLook } from "../chat/Message";
+import { preloadMarkdown, type AgentLook } from "../chat/Message";
 import { AgentPicker, defaultAgent, NewChatIntro } from "../chat/NewChat";
 import { ProblemNotice } from "../chat/Problem";
 import { Transcript } from "../chat/Transcript";
@@ -224,6 +224,8 @@ function QuickConversation({ shown }: { shown: number }) {
     if (text === "" || !agent) return;
     setDraft("");
     setProblem(null);
+    // The Markdown code loads while the backend starts the answer, not in its first frames.
+    preloadMarkdown();
     let started = false;
     chat
       .send(
