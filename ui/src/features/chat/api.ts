@@ -320,7 +320,7 @@ type ThreadPages = InfiniteData<ThreadPage, string | null>;
  * A thread that just became the most recent, at the top of a loaded list: first if pinned,
  * otherwise first after the pinned ones (the list's order), and nowhere else in it.
  */
-export function placeFirst(data: ThreadPages | undefined, thread: Thread): ThreadPages | undefined {
+function placeFirst(data: ThreadPages | undefined, thread: Thread): ThreadPages | undefined {
   if (!data) return data;
   const pages = data.pages.map((page, index) => {
     const others = page.threads.filter((item) => item.id !== thread.id);
