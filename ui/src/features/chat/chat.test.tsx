@@ -41,6 +41,14 @@ const emptyAnswer = message({
   status: "streaming",
 });
 const runningRun = run({ id: "r1", threadId: "t-new", status: "running", durationMs: null });
+/** "started" for a message that opened the new thread above. */
+const startedNewThread = {
+  type: "started" as const,
+  thread: newThread,
+  userMessage,
+  answer: emptyAnswer,
+  run: runningRun,
+};
 
 describe("chat transcript", () => {
   it("renders hostile model output as inert text, with a highlighted, copyable code block", async () => {
@@ -159,13 +167,7 @@ describe("chat streaming", () => {
     expect(screen.getByTestId("composer")).toHaveValue("");
     expect(screen.getByTestId("stop-button")).toBeInTheDocument();
 
-    await stream.emit({
-      type: "started",
-      thread: newThread,
-      userMessage,
-      answer: emptyAnswer,
-      run: runningRun,
-    });
+    await stream.emit(startedNewThread);
     expect(await screen.findByTestId("message-user")).toHaveTextContent("Hello there");
     expect(screen.getByTestId("message-assistant")).toHaveAttribute("data-status", "streaming");
 
@@ -213,13 +215,7 @@ describe("chat streaming", () => {
       ["threads_list", "threads_get", "messages_list"].map((c) => callsTo(c).length);
     const before = reads();
 
-    await stream.emit({
-      type: "started",
-      thread: newThread,
-      userMessage,
-      answer: emptyAnswer,
-      run: runningRun,
-    });
+    await stream.emit(startedNewThread);
     // After the pinned thread, before the older one, without reading the list again.
     await vi.waitFor(() => expect(titles()).toEqual(["Pinned", "Hello there", "Older"]));
     const requestId = stream.args?.requestId as string;
@@ -269,13 +265,7 @@ describe("chat streaming", () => {
     expect(callsTo("chat_send")).toHaveLength(1);
     expect(stream.args).toMatchObject({ input: { text: "line one\nline two" } });
 
-    await stream.emit({
-      type: "started",
-      thread: newThread,
-      userMessage,
-      answer: emptyAnswer,
-      run: runningRun,
-    });
+    await stream.emit(startedNewThread);
     await stream.emit({ type: "delta", text: "Partial" });
     expect(await screen.findByText("Partial")).toBeInTheDocument();
 
