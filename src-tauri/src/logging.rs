@@ -18,6 +18,13 @@ use tracing_subscriber::{fmt, EnvFilter};
 /// The current log file's name in the log folder.
 pub const LOG_FILE: &str = "kickstart.log";
 
+/// Lines that may wait for the log file's writer thread. tracing-appender's default, 128 000,
+/// is a queue of 32-byte slots that it allocates and writes in full at start: 4 MiB of the app's
+/// memory, for a backlog that builds only while the disk stalls. 8 192 lines take 256 KiB;
+/// beyond them lines are dropped (tracing-appender's lossy default) rather than the app waiting
+/// on the disk.
+const LOG_BACKLOG_LINES: usize = 8_192;
+
 /// How much log the folder keeps.
 #[derive(Debug, Clone, Copy)]
 pub struct LogLimits {
@@ -75,7 +82,9 @@ pub fn init(log_dir: Option<&Path>) -> Option<WorkerGuard> {
     });
     let (file_layer, guard) = match file {
         Some(appender) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .buffered_lines_limit(LOG_BACKLOG_LINES)
+                .finish(appender);
             (Some(fmt::layer().with_writer(writer).with_ansi(false)), Some(guard))
         }
         None => (None, None),
