@@ -14,6 +14,12 @@ def test_first_run_to_member_without_admin_screens(app):
     # First run: the app asks for the administrator profile.
     app.find("first-run")
     app.shot("01-first-run")
+    # On Linux the page asks fontconfig for its generic families only: a list of other systems'
+    # fonts first made the first screen paint about 150 ms later (docs/BENCHMARKS.md, start-up).
+    fonts = app.driver.execute_script(
+        "return [document.documentElement.dataset.platform, getComputedStyle(document.body).fontFamily]"
+    )
+    assert fonts == ["linux", "sans-serif"], f"the Linux font list, got {fonts}"
     app.fill("first-run", username="ada", displayName="Ada Lovelace", password="short", confirmPassword="short")
     app.click("register-submit")
     assert "8 characters" in app.wait_text("first-run", "8 characters"), "the password rule is explained"

@@ -4,6 +4,7 @@ import { getCurrentWindow } from "@tauri-apps/api/window";
 import { App } from "./App";
 import { QUICK_WINDOW } from "./features/desktop/api";
 import { createQueryClient } from "./lib/ipc";
+import { markPlatform } from "./lib/platform";
 import { applyTheme, readThemePreference } from "./lib/theme/theme";
 import "./styles/tokens.css";
 import "./styles/base.css";
@@ -21,6 +22,7 @@ import "./styles/desktop.css";
 // Before the first render, so the window never flashes the wrong theme (the CSP forbids an
 // inline script in index.html for this).
 applyTheme(readThemePreference());
+markPlatform();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -2,6 +2,7 @@ import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { Download, Keyboard, RefreshCw, RotateCcw } from "lucide-react";
 import { Alert, Button, Checkbox, Kbd, Spinner, TextField } from "../../components/ui";
 import { formErrors } from "../../lib/forms";
+import { MOD_KEY } from "../../lib/platform";
 import {
   useCheckForUpdate,
   useDesktopStatus,
@@ -13,17 +14,13 @@ import {
 /** The shortcut a new installation has. */
 export const DEFAULT_SHORTCUT = "CommandOrControl+Shift+Space";
 
-const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.userAgent);
-
 /** A shortcut in the plugin's syntax, as people read it: "Ctrl+Shift+Space", "⌘+Shift+K". */
 export function readableShortcut(shortcut: string): string {
   return shortcut
     .split("+")
     .map((part) =>
       part === "CommandOrControl" || part === "CmdOrCtrl"
-        ? isMac
-          ? "⌘"
-          : "Ctrl"
+        ? MOD_KEY
         : part.replace(/^Key(?=[A-Z]$)/, "").replace(/^Digit(?=\d$)/, ""),
     )
     .join("+");

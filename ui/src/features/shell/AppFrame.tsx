@@ -12,6 +12,7 @@ import {
 } from "../auth/api";
 import { ChatPage } from "../chat/ChatPage";
 import { SettingsPage, type SettingsTab } from "../settings/SettingsPage";
+import { MOD_KEY } from "../../lib/platform";
 import { useOpenRequests, type OpenTarget } from "../desktop/api";
 import { useTasksChangedListener } from "../tasks/api";
 import { TasksPage } from "../tasks/TasksPage";
@@ -58,9 +59,6 @@ const NAV: readonly NavItem[] = [
       "Profile, providers, tool servers, MCP clients, desktop, appearance, profiles and data",
   },
 ];
-
-const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.userAgent);
-const MOD = isMac ? "⌘" : "Ctrl";
 
 /** The signed-in window: sidebar navigation, the current page, the profile menu. */
 export function AppFrame({ session }: { session: SessionInfo }) {
@@ -119,12 +117,12 @@ export function AppFrame({ session }: { session: SessionInfo }) {
               aria-current={item.id === page ? "page" : undefined}
               onClick={() => setPage(item.id)}
               data-testid={`nav-${item.id}`}
-              title={`${item.label} (${MOD}+${index + 1})`}
+              title={`${item.label} (${MOD_KEY}+${index + 1})`}
             >
               {item.icon}
               <span className="nav-label">{item.label}</span>
               <Kbd>
-                {MOD}
+                {MOD_KEY}
                 {index + 1}
               </Kbd>
             </button>
@@ -141,7 +139,7 @@ export function AppFrame({ session }: { session: SessionInfo }) {
             </Badge>
           </div>
           <IconButton
-            label={`Lock (${MOD}+L)`}
+            label={`Lock (${MOD_KEY}+L)`}
             onClick={() => lock.mutate()}
             data-testid="lock-button"
           >
