@@ -2,8 +2,8 @@
 export type Platform = "linux" | "macos" | "windows" | "other";
 
 /**
- * From the web view's user agent: WebKitGTK says "X11; Linux" (or "Wayland"), WKWebView
- * "Macintosh", WebView2 "Windows NT".
+ * From the web view's user agent: WebKitGTK's names Linux ("X11; Linux x86_64"), WKWebView's
+ * "Macintosh", WebView2's "Windows NT".
  */
 export function platformOf(userAgent: string): Platform {
   if (/Mac|iPhone|iPad/.test(userAgent)) return "macos";

@@ -2,6 +2,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { Bot, ListTodo, Lock, LogOut, MessageSquare, Settings } from "lucide-react";
 import { Avatar, Badge, IconButton, Kbd } from "../../components/ui";
 import { BrandMark } from "../../components/BrandMark";
+import { MOD_KEY } from "../../lib/platform";
 import { AgentsPage } from "../agents/AgentsPage";
 import {
   ROLE_LABELS,
@@ -12,7 +13,6 @@ import {
 } from "../auth/api";
 import { ChatPage } from "../chat/ChatPage";
 import { SettingsPage, type SettingsTab } from "../settings/SettingsPage";
-import { MOD_KEY } from "../../lib/platform";
 import { useOpenRequests, type OpenTarget } from "../desktop/api";
 import { useTasksChangedListener } from "../tasks/api";
 import { TasksPage } from "../tasks/TasksPage";
