@@ -14,7 +14,7 @@ def test_first_run_to_member_without_admin_screens(app):
     # First run: the app asks for the administrator profile.
     app.find("first-run")
     app.shot("01-first-run")
-    # On Linux the page asks fontconfig for its generic families only: a list of other systems'
+    # On Linux the page uses fontconfig's generic families only: a list naming other systems'
     # fonts first made the first screen paint about 150 ms later (docs/BENCHMARKS.md, start-up).
     fonts = app.driver.execute_script(
         "return [document.documentElement.dataset.platform, getComputedStyle(document.body).fontFamily]"

@@ -12,7 +12,7 @@ export function platformOf(userAgent: string): Platform {
   return "other";
 }
 
-export const PLATFORM: Platform =
+const PLATFORM: Platform =
   typeof navigator === "undefined" ? "other" : platformOf(navigator.userAgent);
 
 /** "⌘" on a Mac, "Ctrl" elsewhere: how shortcut labels name the command key. */
