@@ -44,6 +44,10 @@ DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recomme
 binary=/usr/bin/kickstart
 [ -x "$binary" ] || fail "$binary was not installed"
 readelf -S "$binary" | grep -q '\.symtab' && fail "$binary is not stripped"
+# Packed relative relocations wherever the build's glibc loads them (src-tauri/build.rs).
+if printf '%s\n' 2.36 "$(getconf GNU_LIBC_VERSION | cut -d' ' -f2)" | sort -V -C; then
+  readelf -d "$binary" | grep -q '(RELR)' || fail "$binary has no packed relative relocations (DT_RELR)"
+fi
 entry=$(dpkg -L "$package" | grep '^/usr/share/applications/.*\.desktop$' | head -1)
 [ -n "$entry" ] || fail "no desktop entry"
 desktop-file-validate "$entry" || fail "the desktop entry $entry does not validate"
