@@ -74,6 +74,8 @@ def test_restore_a_backup_restarts_into_yesterdays_data(data_dir):
         first.find("backup-restore-dialog")
         first.shot("75-restore-confirm")
         old_pids = wait_until(lambda: app_processes(data_dir), 5, "the first app's process")
+        database = data_dir / "kickstart.db"
+        old_database = database.stat().st_ino
         # The click makes the app exit at once, so WebDriver's own click may never get its
         # answer (it fails with an empty WebDriverException on a fast machine). The click is
         # scheduled in the page instead: the script returns first, then the button is pressed.
@@ -89,13 +91,16 @@ def test_restore_a_backup_restarts_into_yesterdays_data(data_dir):
             pass
 
     # The restarted app swaps the backup in before it opens the database, and keeps what was
-    # there before in a "before restore" backup; the marker that asked for it is gone.
+    # there before in a "before restore" backup; the marker that asked for it is gone. The swap
+    # (a rename over the database file) is the restore's last step: stopped before it, the app
+    # leaves the database as it was, so the test waits for the file to be a new one.
     wait_until(lambda: not (data_dir / "backups" / "restore-pending").exists(), 30, "the restore to be applied")
     wait_until(
         lambda: any("before-restore" in path.name for path in (data_dir / "backups").iterdir()),
         30,
         "the backup of the state before the restore",
     )
+    wait_until(lambda: database.stat().st_ino != old_database, 30, "the backup to replace the database file")
     for pid in restarted:
         subprocess.run(["kill", f"-{signal.SIGTERM.value}", str(pid)], check=False)
     wait_until(lambda: not app_processes(data_dir), 15, "the restarted app to stop")
