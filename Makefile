@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 
-.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-mcp test-e2e check-core-deps dev bench bench-app bench-mcp bundle package-test lint-workflows
+.PHONY: help run test setup setup-test ui lint fmt test-rust test-ui test-mcp test-e2e check-core-deps dev bench bench-app bench-mcp startup-order bundle package-test lint-workflows
 
 help:
 	@echo "make run    set up, build the UI and start the app"
@@ -101,3 +101,8 @@ bench-app:
 # SQLite): tools/call round trips of list_tasks and add_task, p50/p99, one run.
 bench-mcp:
 	scripts/bench-mcp.sh
+
+# Lists the functions the release binary runs at start (under valgrind) in src-tauri/startup.order,
+# which the release link places side by side; again after a Rust or dependency update.
+startup-order:
+	scripts/startup-order.sh

@@ -6,7 +6,8 @@ RUNS times, alternating, with fresh data folders (XDG_* and, for ours, --data-di
   the process) to the page's "first-screen" performance mark, which both pages set after the
   frame that drew them (ours: the first-run screen; the floor: its page), on the same clock;
 - settled memory SETTLE_S seconds later: PSS summed over the app and its WebKit processes, RSS
-  beside it.
+  beside it, and how much of the app's own binary is mapped (the part of it that start-up code
+  ordering, src-tauri/startup.order, is about: it grows when that list goes stale);
 On a machine without a GPU, where ours paints without WebKit's compositing, the floor is launched
 a third time per run painting the same way ("floor B"): our ratio to it is the like-for-like one.
 Then our app on a data folder with 10 000 tasks and 500 conversations (KICKSTART_BENCH_FULL_DATA):
@@ -59,6 +60,18 @@ def rss_kib(root_pid: int) -> int:
             frontier.extend(int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
         except FileNotFoundError:
             pass
+    return total
+
+
+def binary_mapped_kib(pid: int) -> int:
+    """Resident size of the process's mappings of its own executable (code, read-only data)."""
+    exe, total, current = os.readlink(f"/proc/{pid}/exe"), 0, None
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if "-" in fields[0] and not fields[0].endswith(":"):
+            current = fields[5] if len(fields) > 5 else None
+        elif fields[0] == "Rss:" and current == exe:
+            total += int(fields[1])
     return total
 
 
@@ -125,9 +138,9 @@ class Launch:
             time.sleep(0.05)
         return marked - started_at_ms(self.pid)
 
-    def settled_memory(self) -> tuple[int, int]:
+    def settled_memory(self) -> tuple[int, int, int]:
         time.sleep(SETTLE_S)
-        return pss_kib(self.pid), rss_kib(self.pid)
+        return pss_kib(self.pid), rss_kib(self.pid), binary_mapped_kib(self.pid)
 
     def stop_driver(self) -> None:
         # tauri-driver and the WebKitWebDriver it started (its own process group).
@@ -148,13 +161,13 @@ def measure(name: str, binary: str, ours: bool, extra_env: dict | None = None) -
     launch = Launch(binary, ["--data-dir", str(data)] if ours else [], extra_env)
     try:
         startup = launch.first_screen_ms()
-        pss, rss = launch.settled_memory()
+        pss, rss, binary = launch.settled_memory()
     finally:
         launch.close()
         shutil.rmtree(data, ignore_errors=True)
-    print(f"  {name}: first screen {startup:.0f} ms, settled PSS {pss / 1024:.1f} MiB, RSS {rss / 1024:.1f} MiB",
-          flush=True)
-    return {"startup": startup, "pss": pss, "rss": rss}
+    print(f"  {name}: first screen {startup:.0f} ms, settled PSS {pss / 1024:.1f} MiB, RSS {rss / 1024:.1f} MiB, "
+          f"binary mapped {binary / 1024:.1f} MiB", flush=True)
+    return {"startup": startup, "pss": pss, "rss": rss, "binary": binary}
 
 
 def full_profile(binary: str, data: str) -> dict:
@@ -174,7 +187,7 @@ def full_profile(binary: str, data: str) -> dict:
         driver.find_element(By.CSS_SELECTOR, '[data-testid="nav-chat"]').click()
         wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '[data-testid="thread-item"]')))
         driver.find_element(By.CSS_SELECTOR, '[data-testid="nav-tasks"]').click()
-        pss, rss = launch.settled_memory()
+        pss, rss, _ = launch.settled_memory()
     finally:
         launch.close()
     print(f"  full profile: signed in to task rows {to_tasks:.0f} ms, settled PSS {pss / 1024:.1f} MiB, "
@@ -202,7 +215,8 @@ def main() -> None:
     print(f"\nmedians of {RUNS} launches each (floor B: the floor with compositing off)")
     print(f"{'':28}{'floor':>10}{'floor B':>10}{'ours':>10}{'÷ floor':>9}{'÷ B':>7}")
     for key, label, scale, unit in [("startup", "launch → first screen", 1, "ms"),
-                                    ("pss", "settled PSS", 1024, "MiB"), ("rss", "settled RSS", 1024, "MiB")]:
+                                    ("pss", "settled PSS", 1024, "MiB"), ("rss", "settled RSS", 1024, "MiB"),
+                                    ("binary", "binary mapped", 1024, "MiB")]:
         f, o = median(floor, key) / scale, median(ours, key) / scale
         b = median(floor_painting, key) / scale if floor_painting else float("nan")
         print(f"{label + ' (' + unit + ')':28}{f:>10.1f}{b:>10.1f}{o:>10.1f}{o / f:>9.2f}{o / b:>7.2f}")
