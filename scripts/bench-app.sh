@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
 npm --prefix ui run build >/dev/null
-cargo build --locked --release --bin kickstart
+# As the Tauri CLI builds the installers (`make bundle`): the binary measured is the one that ships.
+cargo build --locked --release --bin kickstart --features tauri/custom-protocol
 cargo build --locked --release -p kickstart-testkit --bin kickstart-seed --bin kickstart-llm-server
 
 # The floor: the same Tauri versions (our lockfile), the same release profile and target folder,

@@ -25,7 +25,9 @@ npm --prefix ui run build >/dev/null
 # The linker's map of this very build: it says which function each executed address belongs to.
 # (A fixed path, so that running this again does not link again.)
 map="$PWD/target/release/kickstart.map"
-KICKSTART_LINK_MAP="$map" cargo build --locked --release --bin kickstart
+# With Tauri's custom-protocol feature, as the Tauri CLI builds the installers: features change the
+# symbols' hashes, so the list must come from the build that ships.
+KICKSTART_LINK_MAP="$map" cargo build --locked --release --bin kickstart --features tauri/custom-protocol
 
 mkdir -p "$work/xdg-data" "$work/xdg-config"
 export XDG_DATA_HOME="$work/xdg-data" XDG_CONFIG_HOME="$work/xdg-config" XDG_CACHE_HOME="$work/xdg-cache"
