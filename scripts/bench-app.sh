@@ -21,7 +21,8 @@ cargo build --locked --release -p kickstart-testkit --bin kickstart-seed --bin k
 cp Cargo.lock bench/floor/Cargo.lock
 ln -sfn ../../../ui/node_modules bench/floor/web/node_modules
 (cd bench/floor/web && node_modules/.bin/vite build --logLevel warn)
-CARGO_TARGET_DIR="$PWD/target" cargo build --release --manifest-path bench/floor/Cargo.toml
+# With the feature ours is built with above, as the Tauri CLI would build it.
+CARGO_TARGET_DIR="$PWD/target" cargo build --release --manifest-path bench/floor/Cargo.toml --features tauri/custom-protocol
 
 data=$(mktemp -d)
 target/release/kickstart-llm-server --port 0 --tokens "${KICKSTART_BENCH_TOKENS:-5000}" --delay-ms "${KICKSTART_BENCH_DELAY_MS:-0}" \

@@ -36,12 +36,15 @@ fn build_glibc() -> Option<(u32, u32)> {
 }
 
 /// Puts the functions the app runs from launch to its first screen next to each other in the
-/// binary (the list is `src-tauri/startup.order`, written by `scripts/startup-order.sh`). The kernel maps a
-/// program's code in whole blocks around each page it runs, so start-up code spread over the
-/// 26 MB of code maps most of it; gathered together it maps a few MiB (docs/BENCHMARKS.md).
+/// binary (the list is `src-tauri/startup.order`, written by `scripts/startup-order.sh`). The
+/// kernel maps a program's code in whole blocks around each page it runs, so start-up code spread
+/// over the 26 MB of code maps most of it; gathered together it maps a few MiB
+/// (docs/BENCHMARKS.md).
 ///
-/// The list names symbols, so it is for the release build it was made from, and a function
-/// renamed since is skipped without a warning: a stale list costs memory, never correctness.
+/// The list names symbols, whose hashes follow the compiler, crate versions and features: it is
+/// made from the release build the Tauri CLI makes for the installers (Tauri's custom-protocol
+/// feature on). A name that no longer matches is skipped without a warning: a stale list costs
+/// memory, never correctness.
 /// Only where the linker is LLD, which Rust uses by default for x86_64 Linux since 1.90.
 /// `KICKSTART_LINK_MAP=<file>` also writes the linker's map, which the script reads.
 fn order_startup_code() {
