@@ -340,10 +340,19 @@ pub fn run() {
         drop(log_guard); // flushes the log file; `exit` would skip it
         std::process::exit(code);
     }
-    tracing::info!(version = env!("CARGO_PKG_VERSION"), webkit_compositing_off, "starting");
+    let painted_without_compositing = rendering::paints_without_compositing();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        webkit_compositing_off,
+        painted_without_compositing,
+        "starting"
+    );
     let options = AppOptions::default();
     let start_hidden = options.start_hidden;
-    let builder = with_desktop_plugins(tauri::Builder::default());
+    let mut builder = with_desktop_plugins(tauri::Builder::default());
+    if painted_without_compositing {
+        builder = builder.plugin(rendering::software_paint_hint());
+    }
     match build_app(builder, context, specta_builder!(tauri::Wry), options) {
         Ok(app) => app.run(move |app, event| {
             let _ = &log_guard; // kept alive as long as the app runs

@@ -7,6 +7,10 @@
 //! the CPU the page needs: chat frames took twice as long. So where there is no GPU to composite
 //! with, WebKit is asked to paint without compositing, which is what it would do on the CPU
 //! anyway, minus the emulated GPU. With a GPU nothing changes.
+//!
+//! Painting on the CPU, a blurred box shadow is slow: every repaint of the sign-in card with its
+//! 2-pixel shadow took about 55 ms against 15 without it (docs/BENCHMARKS.md, start-up). So the
+//! page is told it is painted that way, and its stylesheets draw shadows without blur.
 
 /// WebKitGTK reads this when it starts; any value but "0" turns compositing off.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
@@ -43,6 +47,33 @@ pub fn paint_without_compositing_when_there_is_no_gpu() -> bool {
     false
 }
 
+/// Whether WebKit paints our pages without compositing: we turned it off above, or the person
+/// did. WebKit takes any value but "0" as off.
+pub fn paints_without_compositing() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        turns_compositing_off(std::env::var_os(COMPOSITING_VARIABLE).as_deref())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn turns_compositing_off(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|value| value != "0")
+}
+
+/// Runs in every window before the page's own scripts: `ui/src/lib/platform.ts` puts it on the
+/// root element (`data-paint`), where `styles/tokens.css` picks shadows without blur.
+const SOFTWARE_PAINT_SCRIPT: &str = r#"window.__KICKSTART_PAINT__ = "software";"#;
+
+/// A plugin that only tells the pages they are painted without compositing.
+pub fn software_paint_hint<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("software-paint").js_init_script(SOFTWARE_PAINT_SCRIPT).build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +84,15 @@ mod tests {
         assert_eq!(compositing_override(false, true), None);
         assert_eq!(compositing_override(true, false), None);
         assert_eq!(compositing_override(true, true), None);
+    }
+
+    #[test]
+    fn any_value_but_zero_turns_compositing_off_as_webkit_reads_it() {
+        use std::ffi::OsStr;
+        assert!(!turns_compositing_off(None));
+        assert!(!turns_compositing_off(Some(OsStr::new("0"))));
+        assert!(turns_compositing_off(Some(OsStr::new("1"))));
+        assert!(turns_compositing_off(Some(OsStr::new(""))), "WebKit compares with \"0\" only");
     }
 
     #[cfg(target_os = "linux")]

@@ -2,6 +2,7 @@ import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { App } from "./App";
+import { authStatusQuery } from "./features/auth/api";
 import { QUICK_WINDOW } from "./features/desktop/api";
 import { createQueryClient } from "./lib/ipc";
 import { markPlatform } from "./lib/platform";
@@ -42,6 +43,9 @@ const QuickChatApp = lazy(() =>
 );
 
 const queryClient = createQueryClient();
+// Asked before React's first render: the answer is usually in by the time the boot gate renders,
+// so the first frame is the sign-in screen rather than a spinner and another frame after it.
+void queryClient.prefetchQuery(authStatusQuery);
 createRoot(root).render(
   <StrictMode>
     {windowLabel() === QUICK_WINDOW ? (

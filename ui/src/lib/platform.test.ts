@@ -25,5 +25,14 @@ describe("platformOf", () => {
     const root = document.createElement("html");
     markPlatform(root);
     expect(root.dataset.platform).toBe(platformOf(navigator.userAgent));
+    expect(root.dataset.paint).toBe("default");
+  });
+
+  it("marks software painting only when the app's start script says so", () => {
+    const root = document.createElement("html");
+    markPlatform(root, "software");
+    expect(root.dataset.paint).toBe("software");
+    markPlatform(root, "something else");
+    expect(root.dataset.paint).toBe("default");
   });
 });

@@ -19,9 +19,31 @@ const PLATFORM: Platform =
 export const MOD_KEY = PLATFORM === "macos" ? "⌘" : "Ctrl";
 
 /**
- * Puts the platform on the root element (`data-platform`), where the stylesheets pick their
- * font lists (styles/tokens.css). Call before the first render.
+ * How the web view paints: "software" when WebKitGTK paints without compositing, on the CPU
+ * (the app turns compositing off on a machine without a GPU, src-tauri/src/rendering.rs, and
+ * says so in a script that runs before this page's); "default" otherwise.
  */
-export function markPlatform(root: HTMLElement = document.documentElement): void {
+export type Paint = "software" | "default";
+
+export function paintOf(hint: unknown): Paint {
+  return hint === "software" ? "software" : "default";
+}
+
+declare global {
+  interface Window {
+    __KICKSTART_PAINT__?: string;
+  }
+}
+
+/**
+ * Puts the platform (`data-platform`) and the way the page is painted (`data-paint`) on the root
+ * element, where the stylesheets pick their font lists and shadows (styles/tokens.css). Call
+ * before the first render.
+ */
+export function markPlatform(
+  root: HTMLElement = document.documentElement,
+  paintHint: unknown = typeof window === "undefined" ? undefined : window.__KICKSTART_PAINT__,
+): void {
   root.dataset.platform = PLATFORM;
+  root.dataset.paint = paintOf(paintHint);
 }

@@ -1,5 +1,11 @@
 import { useCallback, useEffect } from "react";
-import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import {
+  queryOptions,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
 import {
   commands,
   events,
@@ -19,13 +25,15 @@ export const authKeys = {
 export const IDLE_LOCK_CHOICES = [0, 1, 5, 15, 30, 60] as const;
 
 /** The boot question: are there profiles, is someone logged in, is the session locked. */
+export const authStatusQuery = queryOptions({
+  queryKey: authKeys.status,
+  queryFn: () => unwrap(commands.authStatus()),
+  // Only our own commands and the sessionLocked event change it; never refetch behind our back.
+  staleTime: Infinity,
+});
+
 export function useAuthStatus() {
-  return useQuery({
-    queryKey: authKeys.status,
-    queryFn: () => unwrap(commands.authStatus()),
-    // Only our own commands and the sessionLocked event change it; never refetch behind our back.
-    staleTime: Infinity,
-  });
+  return useQuery(authStatusQuery);
 }
 
 /** The current session; only call below the boot gate, where one exists. */
