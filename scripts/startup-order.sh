@@ -4,16 +4,19 @@
 # src-tauri/build.rs asks the linker to place side by side. Why: docs/BENCHMARKS.md, "Start-up
 # code together".
 #
-# The list names symbols, and their names carry hashes that change with the Rust version and with
-# dependency updates, so run this again after either (`make startup-order`): a stale list never
-# breaks the build, it only lets the app map more of its code at start.
+# The list names symbols, and their names carry hashes that change with the Rust version, with
+# dependency updates, and (ThinLTO's suffixes) with our own code and page, so run this again
+# before a release or a benchmark run (`make startup-order`); the release workflow runs it on the
+# Linux build it ships. A stale list never breaks the build, it only lets the app map more of its
+# code at start.
 #
 # Callgrind (valgrind) records every instruction the app's own process runs, in all its threads;
 # the pages run in WebKit's processes, which are not traced. The app runs about 50 times slower
 # under it, so it is given 90 s to do what takes 2 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh test
+# The release workflow installs only what this needs (KICKSTART_SKIP_SETUP=1).
+[ -n "${KICKSTART_SKIP_SETUP:-}" ] || scripts/setup.sh test
 if ! command -v valgrind >/dev/null; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get install -y -qq --no-install-recommends valgrind >/dev/null
