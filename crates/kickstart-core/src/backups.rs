@@ -188,8 +188,10 @@ async fn open_file(path: &Path, read_only: bool) -> Result<SqlitePool, sqlx::Err
 /// Restores the backup [`Backups::schedule_restore`] chose, if one is waiting: the database
 /// now in place is backed up first, the chosen backup is checked (`PRAGMA integrity_check`),
 /// then it replaces the database file. Called before the core opens the database, so nothing
-/// has it open. Returns the restored backup's name. On an error nothing was replaced, and the
-/// marker is gone so the app does not try again at every start.
+/// has it open. Returns the restored backup's name. On an error nothing was replaced.
+///
+/// The marker goes once the outcome is known, either way: a restore that fails is not tried at
+/// every start, and one cut short (the app killed, the computer off) is done again at the next.
 pub async fn apply_pending_restore(database_path: &Path) -> Result<Option<String>, CoreError> {
     let data_dir = database_path.parent().unwrap_or(Path::new(""));
     let marker = data_dir.join(RESTORE_MARKER);
@@ -198,12 +200,19 @@ pub async fn apply_pending_restore(database_path: &Path) -> Result<Option<String
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(io(&marker, error)),
     };
+    let outcome = restore(database_path, data_dir, &name).await;
     let _ = std::fs::remove_file(&marker);
+    outcome?;
+    tracing::info!(backup = %name, "backup restored");
+    Ok(Some(name))
+}
+
+async fn restore(database_path: &Path, data_dir: &Path, name: &str) -> Result<(), CoreError> {
     let folder = folder(database_path);
-    if parse_name(&name).is_none() || !folder.join(&name).is_file() {
+    if parse_name(name).is_none() || !folder.join(name).is_file() {
         return Err(CoreError::NotFound { what: "backup" });
     }
-    let source = folder.join(&name);
+    let source = folder.join(name);
 
     let check = async {
         let pool = open_file(&source, true).await?;
@@ -213,11 +222,13 @@ pub async fn apply_pending_restore(database_path: &Path) -> Result<Option<String
     };
     match check.await {
         Ok(verdict) if verdict == "ok" => {}
-        Ok(verdict) => return Err(BackupError::Damaged { name, detail: verdict }.into()),
-        Err(error) => return Err(BackupError::Damaged { name, detail: error.to_string() }.into()),
+        Ok(verdict) => return Err(BackupError::Damaged { name: name.to_owned(), detail: verdict }.into()),
+        Err(error) => return Err(BackupError::Damaged { name: name.to_owned(), detail: error.to_string() }.into()),
     }
 
     if database_path.exists() {
+        // Closing the only connection checkpoints the write-ahead log into the file, so the
+        // backup and the file below hold every committed transaction.
         let pool = open_file(database_path, false)
             .await
             .map_err(|source| BackupError::Write { path: database_path.display().to_string(), source })?;
@@ -237,9 +248,7 @@ pub async fn apply_pending_restore(database_path: &Path) -> Result<Option<String
             }
         }
     }
-    std::fs::rename(&incoming, database_path).map_err(|error| io(database_path, error))?;
-    tracing::info!(backup = %name, "backup restored");
-    Ok(Some(name))
+    std::fs::rename(&incoming, database_path).map_err(|error| io(database_path, error))
 }
 
 /// Backups of this installation's database. See [`Core::backups`].

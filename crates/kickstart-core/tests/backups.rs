@@ -1,6 +1,7 @@
 //! Backups on real SQLite files: consistent copies while writes go on, rotation, the daily
 //! rhythm, a copy before an older database is upgraded, and restoring (the current data backed
-//! up first; damaged or unknown backups refused with the data unchanged).
+//! up first; damaged or unknown backups refused with the data unchanged; a restore cut short by
+//! a kill finished at the next start).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -191,6 +192,82 @@ async fn a_damaged_backup_is_not_restored_and_the_data_stays() {
     core.auth().login("ada", GOOD_PASSWORD).await.expect("login");
     let session = core.auth().session().expect("session");
     assert_eq!(core.tasks().list(&session, inbox()).await.expect("tasks").tasks.len(), 1, "data unchanged");
+}
+
+/// Where `restore_in_a_child_process` finds the database (only set by the test below).
+const CHILD_DATABASE: &str = "KICKSTART_TEST_RESTORE_DATABASE";
+
+/// Not a test by itself: the process the test below kills in the middle of a restore.
+#[tokio::test]
+#[ignore = "run as a child process by a_restore_cut_short_by_a_kill_is_done_at_the_next_start"]
+async fn restore_in_a_child_process() {
+    if let Some(path) = std::env::var_os(CHILD_DATABASE) {
+        apply_pending_restore(Path::new(&path)).await.expect("restore");
+    }
+}
+
+#[tokio::test]
+async fn a_restore_cut_short_by_a_kill_is_done_at_the_next_start() {
+    let t = TestCore::new().await;
+    let ada = admin(&t).await;
+    t.core.tasks().create(&ada, task("before the backup")).await.expect("task");
+    // 64 MB of ballast, so that copying the database takes long enough to be killed meanwhile.
+    let options = SqliteConnectOptions::new().filename(&t.database_path);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.expect("pool");
+    sqlx::query(
+        "CREATE TABLE ballast(b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64) \
+         INSERT INTO ballast SELECT zeroblob(1048576) FROM n",
+    )
+    .execute(&pool)
+    .await
+    .expect("ballast");
+    pool.close().await;
+    let chosen = t.core.backups().create(&ada).await.expect("backup").name;
+    t.core.tasks().create(&ada, task("after the backup")).await.expect("task");
+    t.core.backups().schedule_restore(&ada, &chosen).await.expect("scheduled");
+    t.core.close().await;
+
+    // The app restarts and starts restoring; it is killed while it backs up the data it replaces.
+    let mut child = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args(["--exact", "restore_in_a_child_process", "--ignored", "--quiet"])
+        .env(CHILD_DATABASE, &t.database_path)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the child starts");
+    let folder = backups_folder(&t);
+    let killed = loop {
+        let writing = std::fs::read_dir(&folder)
+            .expect("the backups folder")
+            .flatten()
+            .any(|entry| entry.file_name().to_string_lossy().ends_with(".partial"));
+        if writing {
+            child.kill().expect("kill");
+            child.wait().expect("the child ends");
+            break true;
+        }
+        if let Some(status) = child.try_wait().expect("the child") {
+            assert!(status.success(), "the restore failed in the child: {status}");
+            break false; // done before it could be killed: the end state is checked all the same
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+
+    // The next start finishes it (when the kill came in time, this is what is tested).
+    let restored = apply_pending_restore(&t.database_path).await.expect("restore");
+    if killed {
+        assert_eq!(restored.as_deref(), Some(chosen.as_str()), "the restore is done at the next start");
+    }
+    let pool = open(&t.database_path).await;
+    assert_eq!(titles(&pool).await, ["before the backup"], "the chosen backup's state");
+    pool.close().await;
+    let kept = std::fs::read_dir(&folder)
+        .expect("the backups folder")
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .find(|name| name.ends_with("before-restore.db"))
+        .expect("the replaced data was kept");
+    let pool = open(&folder.join(kept)).await;
+    assert_eq!(titles(&pool).await, ["after the backup", "before the backup"], "nothing of the replaced data is lost");
 }
 
 #[tokio::test]
