@@ -3,7 +3,8 @@
 //! A backup is a consistent copy made by SQLite itself (`VACUUM INTO`), never a file copy of a
 //! live WAL database: it sees one transaction's state even while the app and `kickstart mcp`
 //! write. Copies go to `<data folder>/backups/` as `kickstart-<UTC time>-<reason>.db`, written
-//! under a temporary name and renamed when complete, so a full disk leaves no half file.
+//! under a temporary name and renamed when complete, so a full disk leaves no half file (and the
+//! temporary file a kill leaves is removed after a later backup, once an hour old).
 //! They are made daily, before every migration (see `store::Db::open`), before a restore, and
 //! by hand; only the newest [`BackupSettings::keep`] are kept.
 //!
@@ -169,14 +170,43 @@ pub(crate) async fn write_backup(
     Ok(name)
 }
 
-/// Deletes all but the newest `keep` backups.
+/// Deletes all but the newest `keep` backups, and what killed backups left behind.
 fn rotate(folder: &Path, keep: u32) -> Result<(), CoreError> {
     for old in list_folder(folder)?.into_iter().skip(keep.max(1) as usize) {
         let path = folder.join(&old.name);
         std::fs::remove_file(&path).map_err(|error| io(&path, error))?;
         tracing::info!(backup = %old.name, "old backup removed");
     }
+    remove_abandoned_partials(folder, std::time::SystemTime::now());
     Ok(())
+}
+
+/// A partial file not written to for this long belongs to a backup whose process was killed.
+/// One being written (by this app or a `kickstart mcp` process upgrading the database) changes
+/// every few milliseconds, so it is never this old.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Removes the temporary files of backups cut short by a kill or a power cut: nothing lists
+/// them, and each can be as large as the database. Best effort: one that cannot be removed is
+/// tried again after the next backup.
+fn remove_abandoned_partials(folder: &Path, now: std::time::SystemTime) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(backup_name) = name.strip_suffix(".partial") else { continue };
+        if parse_name(backup_name).is_none() {
+            continue; // not ours
+        }
+        let last_written = entry.metadata().and_then(|metadata| metadata.modified());
+        let abandoned = last_written.is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age >= ABANDONED_AFTER));
+        if !abandoned {
+            continue;
+        }
+        match std::fs::remove_file(entry.path()) {
+            Ok(()) => tracing::info!(file = %name, "removed what a backup cut short left behind"),
+            Err(error) => tracing::warn!(file = %name, %error, "could not remove what a backup cut short left behind"),
+        }
+    }
 }
 
 /// Opens a database file by itself (not through the core), for checking and copying.

@@ -1,7 +1,7 @@
 //! Backups on real SQLite files: consistent copies while writes go on, rotation, the daily
 //! rhythm, a copy before an older database is upgraded, and restoring (the current data backed
 //! up first; damaged or unknown backups refused with the data unchanged; a restore cut short by
-//! a kill finished at the next start).
+//! a kill finished at the next start; what a killed backup left behind removed).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -108,6 +108,33 @@ async fn only_the_newest_backups_are_kept() {
     }
     backups.save_settings(&ada, BackupSettings { keep: 1 }).await.expect("keep 1");
     assert_eq!(backups.list(&ada).await.expect("list").len(), 1, "lowering the number removes the extra ones");
+}
+
+#[tokio::test]
+async fn what_a_killed_backup_left_behind_goes_with_the_next_backup() {
+    let t = TestCore::new().await;
+    let ada = admin(&t).await;
+    let backups = t.core.backups();
+    backups.create(&ada).await.expect("the folder exists");
+    let folder = backups_folder(&t);
+    // A backup killed two hours ago, one being written by another process now, and a stranger's.
+    let abandoned = folder.join("kickstart-20261201T101010.000Z-daily.db.partial");
+    let in_progress = folder.join("kickstart-20261207T101010.000Z-before-migration.db.partial");
+    let stranger = folder.join("notes.txt.partial");
+    for path in [&abandoned, &in_progress, &stranger] {
+        std::fs::write(path, vec![0_u8; 4096]).expect("write");
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 60 * 60);
+    for path in [&abandoned, &stranger] {
+        std::fs::File::options().write(true).open(path).expect("open").set_modified(two_hours_ago).expect("age");
+    }
+
+    t.clock.advance(Duration::minutes(1));
+    backups.create(&ada).await.expect("the next backup");
+    assert!(!abandoned.exists(), "the abandoned partial file is gone");
+    assert!(in_progress.exists(), "a partial file still being written is left alone");
+    assert!(stranger.exists(), "a file that is not a backup's is left alone");
+    assert_eq!(backups.list(&ada).await.expect("list").len(), 2, "the two backups are listed, nothing else");
 }
 
 #[tokio::test]
