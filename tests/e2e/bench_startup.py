@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from bench_common import USERNAME, PASSWORD, pss_kib
+from painting import machine_has_gpu
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
@@ -39,7 +40,7 @@ SETTLE_S = 10
 PORT, NATIVE_PORT = 4446, 4447
 # Without a GPU ours turns WebKit's compositing off (src-tauri/src/rendering.rs, the same test);
 # the floor is then measured a second time painting the same way, for a like-for-like figure.
-NO_GPU = not list(Path("/dev/dri").glob("renderD*")) and not Path("/dev/nvidia0").exists()
+NO_GPU = not machine_has_gpu()
 NO_COMPOSITING = {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"}
 TICKS = os.sysconf("SC_CLK_TCK")
 

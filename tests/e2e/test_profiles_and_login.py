@@ -3,21 +3,14 @@
 One flow, in order, as a person would go through it; a screenshot of every screen is saved.
 """
 
-import os
 import re
-from pathlib import Path
+
+from painting import paints_without_compositing
 
 ADMIN_PASSWORD = "correct horse battery"
 MEMBER_PASSWORD = "staple battery horse"
 RECOVERY_KEY = r"^[0-9A-Z]{5}(-[0-9A-Z]{5}){4}$"
-# As src-tauri/src/rendering.rs decides: WebKit paints without compositing when the person says so
-# (any value but "0"), or else when the machine has no GPU (no DRM render node, no NVIDIA device).
-_COMPOSITING_SETTING = os.environ.get("WEBKIT_DISABLE_COMPOSITING_MODE")
-SOFTWARE_PAINT = (
-    _COMPOSITING_SETTING != "0"
-    if _COMPOSITING_SETTING is not None
-    else not list(Path("/dev/dri").glob("renderD*")) and not Path("/dev/nvidia0").exists()
-)
+SOFTWARE_PAINT = paints_without_compositing()
 
 
 def test_first_run_to_member_without_admin_screens(app):
