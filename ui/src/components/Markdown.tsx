@@ -1,6 +1,14 @@
-import { memo, useDeferredValue, useMemo, type ReactElement, type ReactNode } from "react";
+import {
+  memo,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useSyncExternalStore,
+  type ReactElement,
+  type ReactNode,
+} from "react";
 import renderMarkdown, { type Components, type Options } from "react-markdown";
-import rehypeHighlight from "rehype-highlight";
+import type rehypeHighlight from "rehype-highlight";
 import remarkGfm from "remark-gfm";
 import { CopyButton } from "./ui";
 
@@ -43,14 +51,49 @@ function remarkHtmlAsText() {
 const REMARK_PLUGINS: Options["remarkPlugins"] = [remarkGfm, remarkHtmlAsText];
 
 /*
- * react-markdown builds its processor on every render, and rehype-highlight registers (and
- * compiles) all its languages each time it is set up. Setting it up once and handing the same
- * transform to every render keeps a streaming answer cheap. Only fenced blocks that name a
- * language are highlighted: guessing would cost time on every frame.
+ * Code is highlighted by highlight.js (through rehype-highlight), which is half of this
+ * module's code by size. It loads the first time an answer has a fenced block that names its
+ * language (only those are highlighted: guessing would cost time on every frame), so answers
+ * without code never load or run it; blocks parsed before it arrived are parsed again when it
+ * is in. It is set up once: rehype-highlight registers (and compiles) all its languages each
+ * time it is set up, and react-markdown builds its processor on every render.
  */
-const highlight = rehypeHighlight({ detect: false });
-const rehypeHighlightOnce = () => highlight;
-const REHYPE_PLUGINS: Options["rehypePlugins"] = [rehypeHighlightOnce];
+type Highlight = ReturnType<typeof rehypeHighlight>;
+let highlight: Highlight | null = null;
+let highlighterRequested = false;
+let highlighterVersion = 0;
+const highlighterListeners = new Set<() => void>();
+
+/** A fenced code block that names its language (in a list item too, hence any indent). */
+const NAMED_CODE = /^\s*(`{3,}|~{3,})[ \t]*[^\s`~]/m;
+
+function loadHighlighter(): void {
+  if (highlighterRequested) return;
+  highlighterRequested = true;
+  import("rehype-highlight").then(
+    ({ default: setUp }) => {
+      highlight = setUp({ detect: false });
+      for (const key of [...parsedBlocks.keys()]) {
+        if (NAMED_CODE.test(textOfKey(key))) forgetParsed(key);
+      }
+      highlighterVersion += 1;
+      highlighterListeners.forEach((listener) => listener());
+    },
+    () => {
+      highlighterRequested = false; // the next code block asks again
+    },
+  );
+}
+
+function onHighlighterLoaded(listener: () => void): () => void {
+  highlighterListeners.add(listener);
+  return () => highlighterListeners.delete(listener);
+}
+const noSubscription = () => () => undefined;
+
+/** Until highlight.js is in, code stays plain (and the block is parsed again once it is). */
+const rehypeHighlightWhenLoaded = (): Highlight => (tree, file) => highlight?.(tree, file);
+const REHYPE_PLUGINS: Options["rehypePlugins"] = [rehypeHighlightWhenLoaded];
 
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
@@ -121,6 +164,7 @@ const PARSED_LIMIT_CHARS = 500_000;
 const parsedBlocks = new Map<string, ReactElement>();
 let parsedChars = 0;
 const blockKey = (owner: string, text: string) => `${owner}\u0000${text}`;
+const textOfKey = (key: string) => key.slice(key.indexOf("\u0000") + 1);
 
 /**
  * A block's Markdown as React elements, parsed once per owner (an answer's id): a long
@@ -145,14 +189,18 @@ function parsedBlock(owner: string, text: string): ReactElement {
     rehypePlugins: REHYPE_PLUGINS,
     components: COMPONENTS,
   });
+  if (!highlight && NAMED_CODE.test(text)) loadHighlighter();
   parsedBlocks.set(key, element);
   parsedChars += key.length;
   for (const oldest of parsedBlocks.keys()) {
     if (parsedChars <= PARSED_LIMIT_CHARS) break;
-    parsedBlocks.delete(oldest);
-    parsedChars -= oldest.length;
+    forgetParsed(oldest);
   }
   return element;
+}
+
+function forgetParsed(key: string): void {
+  if (parsedBlocks.delete(key)) parsedChars -= key.length;
 }
 
 /**
@@ -176,6 +224,11 @@ const MarkdownBlock = memo(function MarkdownBlock({
 });
 
 const ParsedBlock = memo(function ParsedBlock({ owner, text }: { owner: string; text: string }) {
+  // A block with named code renders again (parsed anew) when highlight.js has loaded.
+  const hasCode = useMemo(() => NAMED_CODE.test(text), [text]);
+  useSyncExternalStore(hasCode ? onHighlighterLoaded : noSubscription, () =>
+    hasCode ? highlighterVersion : 0,
+  );
   return parsedBlock(owner, text);
 });
 
@@ -229,6 +282,11 @@ export function Markdown({
 }) {
   const blocks = useMemo(() => markdownBlocks(content), [content]);
   const last = blocks.length - 1;
+  // Code arriving in the growing block: highlight.js loads while the rest of it streams.
+  const tailHasCode = streaming && NAMED_CODE.test(blocks[last] ?? "");
+  useEffect(() => {
+    if (tailHasCode && !highlight) loadHighlighter();
+  }, [tailHasCode]);
   return (
     <div className="markdown" data-testid="markdown">
       {blocks.map((block, index) =>

@@ -16,6 +16,13 @@ vi.mock("react-markdown", async (importOriginal) => {
   };
 });
 
+// Counts how often highlight.js (through rehype-highlight) is loaded.
+const highlighterLoads = vi.hoisted(() => ({ count: 0 }));
+vi.mock("rehype-highlight", async (importOriginal) => {
+  highlighterLoads.count += 1;
+  return importOriginal();
+});
+
 describe("Markdown", () => {
   it("renders a burst of blocks, each as Markdown once parsed in the background", async () => {
     const blocks = Array.from({ length: 80 }, (_, n) => `Paragraph **${n}** with *emphasis*.`);
@@ -58,5 +65,26 @@ describe("Markdown", () => {
     const other = render(<Markdown content={content} owner="answer-2" />);
     await waitFor(() => expect(other.container.querySelector("strong")).toHaveTextContent("bold"));
     expect(parses.count - before).toBe(4);
+  });
+
+  it("loads highlight.js only for code that names its language, then draws that code again", async () => {
+    // The tests above had no fenced code; a fence without a language is not highlighted either.
+    const plain = render(<Markdown content={"Text.\n\n```\nno language\n```"} owner="plain" />);
+    await waitFor(() => expect(plain.container.querySelectorAll(".md-pending")).toHaveLength(0));
+    expect(plain.container.querySelector("pre")).toHaveTextContent("no language");
+    expect(highlighterLoads.count).toBe(0);
+
+    const named = render(
+      <Markdown content={"Code:\n\n```js\nconst answer = 42;\n```"} owner="js" />,
+    );
+    // Shown at once as plain code, then highlighted when highlight.js has loaded.
+    await waitFor(() =>
+      expect(named.container.querySelector("pre")).toHaveTextContent("const answer = 42;"),
+    );
+    await waitFor(() =>
+      expect(named.container.querySelector(".hljs-keyword")).toHaveTextContent("const"),
+    );
+    expect(highlighterLoads.count).toBe(1);
+    expect(named.container.querySelector("pre")).toHaveTextContent("const answer = 42;");
   });
 });

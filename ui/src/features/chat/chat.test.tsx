@@ -1,4 +1,4 @@
-import { act, fireEvent, screen, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { emit } from "@tauri-apps/api/event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import {
@@ -97,8 +97,13 @@ describe("chat transcript", () => {
     }
 
     expect(within(code).getByTestId("code-language")).toHaveTextContent("js");
-    expect(code.querySelector(".hljs-keyword")).toHaveTextContent("const");
-    await user.click(within(code).getByTestId("code-copy"));
+    // highlight.js loads with the first code that names its language; the block is drawn again.
+    await waitFor(() =>
+      expect(
+        within(answer).getByTestId("code-block").querySelector(".hljs-keyword"),
+      ).toHaveTextContent("const"),
+    );
+    await user.click(within(answer).getByTestId("code-copy"));
     expect(await navigator.clipboard.readText()).toBe("const answer = 42;");
     expect(within(answer).getByTestId("message-meta")).toHaveTextContent("gpt-4o-mini");
     expect(within(answer).getByTestId("message-meta")).toHaveTextContent("12 in");
