@@ -25,6 +25,9 @@ pub const MAIN: &str = "main";
 /// The quick chat window's label. The window is made hidden by [`ensure_quick_chat`] shortly
 /// after someone signs in, or at once when it is summoned before that.
 pub const QUICK: &str = "quick";
+/// The quick chat's page: the main window's page, told by its address which app to run (the
+/// page reads it before anything else loads; `ui/src/main.tsx`).
+const QUICK_PAGE: &str = "index.html?window=quick";
 /// How long after a sign-in the hidden quick chat is made: late enough that its page does not
 /// share the CPU with the first page after signing in, soon enough that a summon finds it ready.
 pub const QUICK_CHAT_DELAY: std::time::Duration = std::time::Duration::from_secs(2);
@@ -187,7 +190,7 @@ pub fn ensure_quick_chat<R: Runtime>(app: &AppHandle<R>, show: bool) -> Result<(
         if handle.get_webview_window(QUICK).is_some() {
             return; // two requests raced; the first one made it
         }
-        let builder = tauri::WebviewWindowBuilder::new(&handle, QUICK, tauri::WebviewUrl::App("index.html".into()))
+        let builder = tauri::WebviewWindowBuilder::new(&handle, QUICK, tauri::WebviewUrl::App(QUICK_PAGE.into()))
             .title("KickStartMyAI quick chat")
             .inner_size(600.0, 520.0)
             .min_inner_size(420.0, 320.0)

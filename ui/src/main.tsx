@@ -1,6 +1,5 @@
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
-import { getCurrentWindow } from "@tauri-apps/api/window";
 import { App } from "./App";
 import { authStatusQuery } from "./features/auth/api";
 import { QUICK_WINDOW } from "./features/desktop/api";
@@ -28,13 +27,13 @@ markPlatform();
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
-/** Both windows load this page; the quick chat window gets its own small app. */
-function windowLabel(): string {
-  try {
-    return getCurrentWindow().label;
-  } catch {
-    return "main"; // outside Tauri (a plain browser): the main app
-  }
+/**
+ * Both windows load this page; the quick chat window's address says it is the quick chat
+ * (`?window=quick`, src-tauri/src/desktop.rs). Read from the address rather than from Tauri's
+ * window API, whose module (13 kB) the sign-in screen would otherwise parse for this one call.
+ */
+function isQuickChatWindow(): boolean {
+  return new URLSearchParams(window.location.search).get("window") === QUICK_WINDOW;
 }
 
 // Each window loads only its own app: the quick chat's page never loads the main app's code.
@@ -48,7 +47,7 @@ const queryClient = createQueryClient();
 void queryClient.prefetchQuery(authStatusQuery);
 createRoot(root).render(
   <StrictMode>
-    {windowLabel() === QUICK_WINDOW ? (
+    {isQuickChatWindow() ? (
       <Suspense fallback={null}>
         <QuickChatApp queryClient={queryClient} />
       </Suspense>
