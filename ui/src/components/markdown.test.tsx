@@ -77,7 +77,7 @@ describe("Markdown", () => {
     const named = render(
       <Markdown content={"Code:\n\n```js\nconst answer = 42;\n```"} owner="js" />,
     );
-    // Shown at once as plain code, then highlighted when highlight.js has loaded.
+    // The code is on screen (plain until highlight.js is in), then highlighted once it has loaded.
     await waitFor(() =>
       expect(named.container.querySelector("pre")).toHaveTextContent("const answer = 42;"),
     );
