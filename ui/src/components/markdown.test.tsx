@@ -1,5 +1,6 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import type * as ReactMarkdownModule from "react-markdown";
+import type * as RehypeHighlightModule from "rehype-highlight";
 import { describe, expect, it, vi } from "vitest";
 import { Markdown, markdownBlocks } from "./Markdown";
 
@@ -16,11 +17,19 @@ vi.mock("react-markdown", async (importOriginal) => {
   };
 });
 
-// Counts how often highlight.js (through rehype-highlight) is loaded.
-const highlighterLoads = vi.hoisted(() => ({ count: 0 }));
+// Counts how often highlight.js (through rehype-highlight) is loaded, and how often a copy of
+// Markdown's module sets it up once loaded.
+const highlighterLoads = vi.hoisted(() => ({ count: 0, setUps: 0 }));
 vi.mock("rehype-highlight", async (importOriginal) => {
   highlighterLoads.count += 1;
-  return importOriginal();
+  const actual = await importOriginal<typeof RehypeHighlightModule>();
+  return {
+    ...actual,
+    default: (...options: Parameters<typeof actual.default>) => {
+      highlighterLoads.setUps += 1;
+      return actual.default(...options);
+    },
+  };
 });
 
 describe("Markdown", () => {
@@ -86,5 +95,18 @@ describe("Markdown", () => {
     );
     expect(highlighterLoads.count).toBe(1);
     expect(named.container.querySelector("pre")).toHaveTextContent("const answer = 42;");
+  });
+
+  it("starts loading highlight.js when named code begins to stream, before its block is done", async () => {
+    // A fresh copy of Markdown's module: the one above has set highlight.js up already.
+    vi.resetModules();
+    const fresh = await import("./Markdown");
+    const setUpsBefore = highlighterLoads.setUps;
+    // Only the growing block (shown as plain text, never parsed) has the code in it.
+    const streaming = render(
+      <fresh.Markdown content={"Code:\n\n```py\nprint(1)"} streaming owner="tail" />,
+    );
+    expect(streaming.container.querySelector(".md-streaming-tail")).toHaveTextContent("print(1)");
+    await waitFor(() => expect(highlighterLoads.setUps).toBe(setUpsBefore + 1));
   });
 });
