@@ -368,17 +368,39 @@ pub fn run() {
     }
 }
 
-/// Once the event loop runs: the tray, the shortcut, the due-task watch, and the main window
-/// (created hidden so a start at login stays in the tray).
+/// How long after the main window is shown the tray icon and the shortcut are put in place.
+/// Both take 40–70 ms of the main thread (D-Bus for the icon, X11 key grabs for the shortcut),
+/// and the main thread is also what serves the page its files and IPC answers and puts its
+/// frames on screen: done first, they held the sign-in screen back by as much
+/// (docs/BENCHMARKS.md, "The tray and the shortcut after the first screen").
+const DESKTOP_SET_UP_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Once the event loop runs: the due-task watch, the main window (created hidden so a start at
+/// login stays in the tray), and the tray icon and the shortcut — at once when the app starts in
+/// the tray, where they are all there is; a moment after the window otherwise.
 fn on_ready(app: &tauri::AppHandle, start_hidden: bool) {
+    notify::spawn_due_watch(app.clone());
+    if start_hidden {
+        set_up_desktop(app);
+        return;
+    }
+    if let Err(error) = desktop::show_main(app, None) {
+        tracing::warn!(error = %error.message, "could not show the main window");
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(DESKTOP_SET_UP_DELAY).await;
+        let handle = app.clone();
+        if let Err(error) = app.run_on_main_thread(move || set_up_desktop(&handle)) {
+            tracing::warn!(%error, "could not put the tray icon and the shortcut in place");
+        }
+    });
+}
+
+/// The tray icon and the quick chat shortcut.
+fn set_up_desktop(app: &tauri::AppHandle) {
     if let Err(error) = tray::create(app) {
         tracing::warn!(%error, "could not put the icon in the tray");
     }
     desktop::apply_at_start(app);
-    notify::spawn_due_watch(app.clone());
-    if !start_hidden {
-        if let Err(error) = desktop::show_main(app, None) {
-            tracing::warn!(error = %error.message, "could not show the main window");
-        }
-    }
 }
